@@ -1,0 +1,60 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** Configuration of the Claude Code Analytics backend plugin. */
+  claudeCodeAnalytics?: {
+    privacy?: {
+      /**
+       * Aggregates over fewer active people than this are suppressed. Default 5.
+       * @visibility frontend
+       */
+      minimumGroupSize?: number;
+    };
+    ownership?: {
+      /**
+       * When the ownership index is rebuilt from the catalog. Default every 2 minutes, starting
+       * 10 seconds after start-up.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * The User annotation listing extra identities (comma or space separated): API key names,
+       * Bedrock user ids, other emails. Default `claude-code-analytics/identities`.
+       */
+      identityAnnotation?: string;
+    };
+    rollups?: {
+      /**
+       * When queued rollups are processed in the background (writes also trigger them at once).
+       * Default every 30 seconds.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    pricing?: {
+      /** Extra price table entries, checked before the built-in list prices. */
+      models?: Array<{
+        /** A case-insensitive regular expression matched against the model id. */
+        pattern: string;
+        /** USD per million input tokens. */
+        input: number;
+        /** USD per million output tokens. */
+        output: number;
+        /** USD per million cache read tokens. */
+        cacheRead: number;
+        /** USD per million 5-minute cache write tokens. */
+        cacheWrite5m: number;
+        /** USD per million 1-hour cache write tokens. Default: twice the input price. */
+        cacheWrite1h?: number;
+      }>;
+      /** Price multiplier per provider, e.g. `{ bedrock: 1.1 }` for regional endpoints. */
+      providerMultipliers?: { [provider: string]: number };
+    };
+    demo?: {
+      /** Writes a year of demo usage and delivery history for the demo org. Default false. */
+      enabled?: boolean;
+      /** Seed of the demo generator; must match the seed of the demo org in the catalog. */
+      seed?: number;
+      /** Days of history ending yesterday. Default 365. */
+      days?: number;
+    };
+  };
+}

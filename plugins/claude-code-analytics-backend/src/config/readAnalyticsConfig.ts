@@ -1,0 +1,104 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import {
+  DEFAULT_MINIMUM_GROUP_SIZE,
+  DEFAULT_PRICE_TABLE,
+  PriceTableEntry,
+} from 'backstage-plugin-claude-code-analytics-common';
+import { PricingOptions } from '../ingestion/PricingOptions';
+import { DEFAULT_IDENTITY_ANNOTATION } from '../ownership/buildOwnershipIndex';
+
+/**
+ * The plugin's configuration, validated, with defaults applied.
+ */
+export type AnalyticsConfig = {
+  minimumGroupSize: number;
+  identityAnnotation: string;
+  ownershipRefresh: SchedulerServiceTaskScheduleDefinition;
+  rollupSchedule: SchedulerServiceTaskScheduleDefinition;
+  pricing: PricingOptions;
+  demo: { enabled: boolean; seed: number; days: number };
+};
+
+function readSchedule(
+  config: Config | undefined,
+  key: string,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  const block = config?.getOptionalConfig(key);
+  return block
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(block)
+    : fallback;
+}
+
+export function readAnalyticsConfig(rootConfig: Config): AnalyticsConfig {
+  const config = rootConfig.getOptionalConfig('claudeCodeAnalytics');
+  const minimumGroupSize =
+    config?.getOptionalNumber('privacy.minimumGroupSize') ??
+    DEFAULT_MINIMUM_GROUP_SIZE;
+  if (!Number.isInteger(minimumGroupSize) || minimumGroupSize < 1) {
+    throw new InputError(
+      `claudeCodeAnalytics.privacy.minimumGroupSize must be a whole number of at least 1, got ${minimumGroupSize}`,
+    );
+  }
+
+  const configured: PriceTableEntry[] = (
+    config?.getOptionalConfigArray('pricing.models') ?? []
+  ).map(entry => {
+    const pattern = entry.getString('pattern');
+    try {
+      new RegExp(pattern, 'i');
+    } catch (e) {
+      throw new InputError(
+        `claudeCodeAnalytics.pricing.models: invalid pattern ${pattern}: ${e}`,
+      );
+    }
+    const input = entry.getNumber('input');
+    return {
+      pattern,
+      price: {
+        input,
+        output: entry.getNumber('output'),
+        cacheRead: entry.getNumber('cacheRead'),
+        cacheWrite5m: entry.getNumber('cacheWrite5m'),
+        cacheWrite1h: entry.getOptionalNumber('cacheWrite1h') ?? input * 2,
+      },
+    };
+  });
+  const multipliersConfig = config?.getOptionalConfig(
+    'pricing.providerMultipliers',
+  );
+  const providerMultipliers: Record<string, number> = {};
+  for (const provider of multipliersConfig?.keys() ?? []) {
+    providerMultipliers[provider] = multipliersConfig!.getNumber(provider);
+  }
+
+  return {
+    minimumGroupSize,
+    identityAnnotation:
+      config?.getOptionalString('ownership.identityAnnotation') ??
+      DEFAULT_IDENTITY_ANNOTATION,
+    ownershipRefresh: readSchedule(config, 'ownership.schedule', {
+      frequency: { minutes: 2 },
+      timeout: { minutes: 10 },
+      initialDelay: { seconds: 10 },
+    }),
+    rollupSchedule: readSchedule(config, 'rollups.schedule', {
+      frequency: { seconds: 30 },
+      timeout: { minutes: 30 },
+    }),
+    pricing: {
+      table: [...configured, ...DEFAULT_PRICE_TABLE],
+      providerMultipliers,
+    },
+    demo: {
+      enabled: config?.getOptionalBoolean('demo.enabled') ?? false,
+      seed: config?.getOptionalNumber('demo.seed') ?? 42,
+      days: config?.getOptionalNumber('demo.days') ?? 365,
+    },
+  };
+}

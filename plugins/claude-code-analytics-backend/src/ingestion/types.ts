@@ -1,0 +1,99 @@
+import type { TokenCounts } from 'backstage-plugin-claude-code-analytics-common';
+
+/**
+ * Activity of one identity on one day, as counted by one source record.
+ *
+ * @public
+ */
+export type UsageActivity = {
+  sessions: number;
+  activeSeconds: number;
+  linesAdded: number;
+  linesRemoved: number;
+  commits: number;
+  pullRequests: number;
+  /** Edit tool decisions per tool name (Edit, Write, MultiEdit, NotebookEdit, ...). */
+  toolDecisions: Record<string, { accepted: number; rejected: number }>;
+};
+
+/**
+ * Tokens and cost of one model within a {@link UsageDay}.
+ *
+ * @public
+ */
+export type ModelUsage = {
+  model: string;
+  tokens: TokenCounts;
+  /** The source's own cost figure in micro-dollars; priced from the price table when absent. */
+  costMicros?: number;
+};
+
+/**
+ * The unit every usage source writes: one identity's usage on one UTC day from one record of that
+ * source. Writing the same (source, identity, date, provider, repository, variant) again replaces
+ * the earlier values, which makes re-reading a day idempotent.
+ *
+ * @public
+ */
+export type UsageDay = {
+  /** An email, a GitHub login, an API key name, ... Matched case-insensitively. */
+  identity: string;
+  /** `YYYY-MM-DD`, UTC. */
+  date: string;
+  /** `firstParty`, `bedrock`, `vertex`, ... */
+  provider: string;
+  /** `org/repo` when the usage is known to belong to one repository. */
+  repository?: string;
+  /** Tells apart several records of one identity-day in one source (e.g. terminal type). */
+  variant?: string;
+  activity?: UsageActivity;
+  models: ModelUsage[];
+};
+
+/**
+ * A pull request as the delivery store keeps it. Times are ISO 8601.
+ *
+ * @public
+ */
+export type PullRequestFact = {
+  /** `org/repo`, lower case. */
+  repository: string;
+  number: number;
+  /** GitHub login of the author. */
+  author: string;
+  createdAt: string;
+  firstCommitAt?: string;
+  firstReviewAt?: string;
+  mergedAt?: string;
+  mergeCommitSha?: string;
+  aiAssisted: boolean;
+  additions?: number;
+  deletions?: number;
+};
+
+/**
+ * A deployment to an environment, with the pull requests it carried.
+ *
+ * @public
+ */
+export type DeploymentFact = {
+  repository: string;
+  id: string;
+  environment: string;
+  status: 'success' | 'failure';
+  finishedAt: string;
+  sha?: string;
+  pullRequests: number[];
+};
+
+/**
+ * An incident of a repository.
+ *
+ * @public
+ */
+export type IncidentFact = {
+  repository: string;
+  id: string;
+  createdAt: string;
+  resolvedAt?: string;
+};

@@ -1,0 +1,209 @@
+import {
+  costMicros,
+  findModelPrice,
+} from 'backstage-plugin-claude-code-analytics-common';
+import { Knex } from 'knex';
+import { enqueueUserDays } from '../rollups/rollupQueue';
+import { chunked } from '../store/chunked';
+import {
+  RawUsageKey,
+  UsageActivityDailyRow,
+  UsageModelDailyRow,
+  UsageToolDailyRow,
+} from '../store/tables';
+import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
+import { PricingOptions } from './PricingOptions';
+import { UsageDay } from './types';
+
+const RAW_KEY_COLUMNS = [
+  'source',
+  'identity',
+  'date',
+  'provider',
+  'repository',
+  'variant',
+] as const;
+
+function keyOf(source: string, day: UsageDay): RawUsageKey {
+  return {
+    source,
+    identity: normalizeIdentity(day.identity),
+    date: day.date,
+    provider: day.provider,
+    repository: day.repository ? normalizeRepository(day.repository) : '',
+    variant: day.variant ?? '',
+  };
+}
+
+function keyString(key: RawUsageKey): string {
+  return RAW_KEY_COLUMNS.map(column => key[column]).join('\u0000');
+}
+
+function priceModel(
+  day: UsageDay,
+  model: UsageDay['models'][number],
+  pricing: PricingOptions,
+): Pick<
+  UsageModelDailyRow,
+  'cost_micros' | 'unpriced_tokens' | 'cost_origin'
+> {
+  if (model.costMicros !== undefined) {
+    return {
+      cost_micros: Math.round(model.costMicros),
+      unpriced_tokens: 0,
+      cost_origin: 'reported',
+    };
+  }
+  const price = findModelPrice(model.model, pricing.table);
+  if (!price) {
+    const { input, output, cacheRead, cacheCreation } = model.tokens;
+    return {
+      cost_micros: 0,
+      unpriced_tokens: input + output + cacheRead + cacheCreation,
+      cost_origin: 'unpriced',
+    };
+  }
+  return {
+    cost_micros: costMicros(
+      model.tokens,
+      price,
+      pricing.providerMultipliers[day.provider] ?? 1,
+    ),
+    unpriced_tokens: 0,
+    cost_origin: 'priced',
+  };
+}
+
+/**
+ * Writes usage days of one source. Each (source, identity, day, provider, repository, variant)
+ * replaces what that key held before, so a source may re-read a day as often as it likes. Marks the
+ * affected user-days for recomputation; the caller runs the rollups.
+ *
+ * @returns the number of usage days written.
+ */
+export async function writeUsageDays(
+  knex: Knex,
+  source: string,
+  days: UsageDay[],
+  pricing: PricingOptions,
+): Promise<number> {
+  const now = new Date();
+  const byKey = new Map<string, { key: RawUsageKey; day: UsageDay }>();
+  for (const day of days) {
+    const key = keyOf(source, day);
+    // A later record of the same key in one batch wins, as it would in a later batch.
+    byKey.set(keyString(key), { key, day });
+  }
+  const entries = [...byKey.values()];
+  if (entries.length === 0) {
+    return 0;
+  }
+
+  await knex.transaction(async tx => {
+    for (const chunk of chunked(entries, 200)) {
+      const whereKeys = (builder: Knex.QueryBuilder) => {
+        for (const { key } of chunk) {
+          builder.orWhere(inner => {
+            for (const column of RAW_KEY_COLUMNS) {
+              inner.andWhere(column, key[column]);
+            }
+          });
+        }
+      };
+      await tx('usage_activity_daily').where(whereKeys).delete();
+      await tx('usage_model_daily').where(whereKeys).delete();
+      await tx('usage_tool_daily').where(whereKeys).delete();
+
+      const activityRows: UsageActivityDailyRow[] = [];
+      const modelRows: UsageModelDailyRow[] = [];
+      const toolRows: UsageToolDailyRow[] = [];
+      for (const { key, day } of chunk) {
+        if (day.activity) {
+          const a = day.activity;
+          activityRows.push({
+            ...key,
+            sessions: a.sessions,
+            active_seconds: Math.round(a.activeSeconds),
+            lines_added: a.linesAdded,
+            lines_removed: a.linesRemoved,
+            commits: a.commits,
+            pull_requests: a.pullRequests,
+            received_at: now,
+          });
+          for (const [tool, counts] of Object.entries(a.toolDecisions)) {
+            toolRows.push({
+              ...key,
+              tool,
+              accepted: counts.accepted,
+              rejected: counts.rejected,
+            });
+          }
+        }
+        const models = new Map<string, UsageDay['models'][number]>();
+        for (const model of day.models) {
+          models.set(model.model, model);
+        }
+        for (const model of models.values()) {
+          modelRows.push({
+            ...key,
+            model: model.model,
+            input_tokens: model.tokens.input,
+            output_tokens: model.tokens.output,
+            cache_read_tokens: model.tokens.cacheRead,
+            cache_creation_tokens: model.tokens.cacheCreation,
+            ...priceModel(day, model, pricing),
+            received_at: now,
+          });
+        }
+      }
+      for (const rows of chunked(activityRows, 500)) {
+        await tx('usage_activity_daily').insert(rows);
+      }
+      for (const rows of chunked(modelRows, 500)) {
+        await tx('usage_model_daily').insert(rows);
+      }
+      for (const rows of chunked(toolRows, 500)) {
+        await tx('usage_tool_daily').insert(rows);
+      }
+    }
+
+    const identities = [...new Set(entries.map(e => e.key.identity))];
+    for (const chunk of chunked(identities, 500)) {
+      await tx('identities')
+        .insert(
+          chunk.map(identity => ({
+            identity,
+            last_source: source,
+            first_seen_at: now,
+            last_seen_at: now,
+          })),
+        )
+        .onConflict('identity')
+        .merge(['last_source', 'last_seen_at']);
+    }
+
+    const userByIdentity = new Map<string, string>();
+    for (const chunk of chunked(identities, 500)) {
+      const rows = await tx('user_identities')
+        .select('identity', 'user_ref')
+        .whereIn('identity', chunk);
+      for (const row of rows) {
+        userByIdentity.set(row.identity, row.user_ref);
+      }
+    }
+    const userDays = entries.flatMap(({ key }) => {
+      const userRef = userByIdentity.get(key.identity);
+      return userRef ? [{ ref: userRef, date: key.date }] : [];
+    });
+    await enqueueUserDays(tx, userDays);
+
+    await tx('source_status')
+      .insert({ source, last_received_at: now, rows: entries.length })
+      .onConflict('source')
+      .merge({
+        last_received_at: now,
+        rows: tx.raw('?? + ?', ['source_status.rows', entries.length]),
+      });
+  });
+  return entries.length;
+}

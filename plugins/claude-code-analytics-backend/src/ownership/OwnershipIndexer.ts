@@ -1,0 +1,312 @@
+import {
+  AuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { Knex } from 'knex';
+import { enqueueEntityDays, enqueueUserDays } from '../rollups/rollupQueue';
+import { chunked } from '../store/chunked';
+import { buildOwnershipIndex, OwnershipIndex } from './buildOwnershipIndex';
+
+type PairTable =
+  | 'entity_members'
+  | 'entity_scopes'
+  | 'entity_components'
+  | 'repository_components'
+  | 'user_identities';
+
+const PAIR_COLUMNS: Record<PairTable, [string, string]> = {
+  entity_members: ['entity_ref', 'user_ref'],
+  entity_scopes: ['entity_ref', 'scope_ref'],
+  entity_components: ['entity_ref', 'component_ref'],
+  repository_components: ['repository', 'component_ref'],
+  user_identities: ['identity', 'user_ref'],
+};
+
+function pairsOf(map: Map<string, Set<string> | string>): Set<string> {
+  const pairs = new Set<string>();
+  for (const [key, values] of map) {
+    for (const value of typeof values === 'string' ? [values] : values) {
+      pairs.add(`${key}\u0000${value}`);
+    }
+  }
+  return pairs;
+}
+
+function splitPair(pair: string): [string, string] {
+  const at = pair.indexOf('\u0000');
+  return [pair.slice(0, at), pair.slice(at + 1)];
+}
+
+/** What a refresh changed. */
+export type OwnershipChanges = {
+  entities: number;
+  added: Record<PairTable, number>;
+  removed: Record<PairTable, number>;
+};
+
+/**
+ * Keeps the stored ownership index equal to the catalog. Each refresh reads the catalog with the
+ * plugin's own credentials, writes only the differences, and queues the rollups those differences
+ * touch (a team moved to another department recomputes the old and new ancestors, nothing else).
+ */
+export class OwnershipIndexer {
+  private constructor(
+    private readonly knex: Knex,
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+    private readonly logger: LoggerService,
+    private readonly identityAnnotation: string | undefined,
+  ) {}
+
+  static create(options: {
+    knex: Knex;
+    catalog: CatalogService;
+    auth: AuthService;
+    logger: LoggerService;
+    identityAnnotation?: string;
+  }) {
+    return new OwnershipIndexer(
+      options.knex,
+      options.catalog,
+      options.auth,
+      options.logger,
+      options.identityAnnotation,
+    );
+  }
+
+  async readCatalog(): Promise<Entity[]> {
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const entities: Entity[] = [];
+    for await (const page of this.catalog.streamEntities(
+      {
+        filter: { kind: ['User', 'Group', 'Component', 'System', 'Domain'] },
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.title',
+          'metadata.annotations',
+          'spec',
+          'relations',
+        ],
+      },
+      { credentials },
+    )) {
+      entities.push(...page);
+    }
+    return entities;
+  }
+
+  /** Reads the catalog and applies the differences. */
+  async refresh(): Promise<OwnershipChanges> {
+    const entities = await this.readCatalog();
+    const index = buildOwnershipIndex(entities, {
+      identityAnnotation: this.identityAnnotation,
+    });
+    const changes = await this.apply(index);
+    this.logger.info(
+      `Ownership index refreshed: ${changes.entities} entities, ` +
+        `changes ${JSON.stringify({
+          added: changes.added,
+          removed: changes.removed,
+        })}`,
+    );
+    return changes;
+  }
+
+  /** Writes an index, queuing the rollups affected by what changed. */
+  async apply(index: OwnershipIndex): Promise<OwnershipChanges> {
+    const wanted: Record<PairTable, Set<string>> = {
+      entity_members: pairsOf(index.members),
+      entity_scopes: pairsOf(index.scopes),
+      entity_components: pairsOf(index.components),
+      repository_components: pairsOf(index.componentsOfRepository),
+      user_identities: pairsOf(index.userOfIdentity),
+    };
+    const changes: OwnershipChanges = {
+      entities: index.entities.size,
+      added: {} as Record<PairTable, number>,
+      removed: {} as Record<PairTable, number>,
+    };
+
+    await this.knex.transaction(async tx => {
+      const diffs = {} as Record<
+        PairTable,
+        { added: string[][]; removed: string[][] }
+      >;
+      for (const table of Object.keys(PAIR_COLUMNS) as PairTable[]) {
+        const [a, b] = PAIR_COLUMNS[table];
+        const current = new Set(
+          (await tx(table).select(a, b)).map(
+            row => `${row[a]}\u0000${row[b]}`,
+          ),
+        );
+        const added = [...wanted[table]]
+          .filter(p => !current.has(p))
+          .map(splitPair);
+        const removed = [...current]
+          .filter(p => !wanted[table].has(p))
+          .map(splitPair);
+        for (const chunk of chunked(removed, 300)) {
+          await tx(table)
+            .where(builder => {
+              for (const [x, y] of chunk) {
+                builder.orWhere(inner => inner.where(a, x).andWhere(b, y));
+              }
+            })
+            .delete();
+        }
+        for (const chunk of chunked(added, 500)) {
+          await tx(table).insert(chunk.map(([x, y]) => ({ [a]: x, [b]: y })));
+        }
+        diffs[table] = { added, removed };
+        changes.added[table] = added.length;
+        changes.removed[table] = removed.length;
+      }
+
+      await this.writeEntities(tx, index);
+      await this.queueAffectedRollups(tx, diffs);
+    });
+    return changes;
+  }
+
+  private async writeEntities(tx: Knex.Transaction, index: OwnershipIndex) {
+    const current = new Map<string, { kind: string; title: string | null }>(
+      (await tx('ownership_entities').select()).map(row => [
+        row.entity_ref,
+        { kind: row.kind, title: row.title },
+      ]),
+    );
+    const removed = [...current.keys()].filter(ref => !index.entities.has(ref));
+    for (const chunk of chunked(removed, 500)) {
+      await tx('ownership_entities').whereIn('entity_ref', chunk).delete();
+    }
+    const upserts = [...index.entities]
+      .filter(([ref, value]) => {
+        const known = current.get(ref);
+        return (
+          !known ||
+          known.kind !== value.kind ||
+          (known.title ?? undefined) !== value.title
+        );
+      })
+      .map(([ref, value]) => ({
+        entity_ref: ref,
+        kind: value.kind,
+        title: value.title ?? null,
+      }));
+    for (const chunk of chunked(upserts, 500)) {
+      await tx('ownership_entities')
+        .insert(chunk)
+        .onConflict('entity_ref')
+        .merge();
+    }
+  }
+
+  private async queueAffectedRollups(
+    tx: Knex.Transaction,
+    diffs: Record<PairTable, { added: string[][]; removed: string[][] }>,
+  ) {
+    // Users whose identities changed, and users whose usage or pull requests touch a repository
+    // that now maps to other components, get their facts recomputed on every day they have data.
+    const users = new Set<string>();
+    const identities = new Set<string>();
+    for (const [identity, user] of [
+      ...diffs.user_identities.added,
+      ...diffs.user_identities.removed,
+    ]) {
+      users.add(user);
+      identities.add(identity);
+    }
+    const repositories = [
+      ...diffs.repository_components.added,
+      ...diffs.repository_components.removed,
+    ].map(([repository]) => repository);
+    for (const chunk of chunked([...new Set(repositories)], 300)) {
+      const touching = await tx('usage_model_daily')
+        .distinct('identity')
+        .whereIn('repository', chunk)
+        .union(q =>
+          q
+            .select('author as identity')
+            .from('pull_requests')
+            .whereIn('repository', chunk),
+        );
+      for (const chunkIds of chunked(
+        touching.map(row => row.identity),
+        300,
+      )) {
+        for (const row of await tx('user_identities')
+          .select('user_ref')
+          .whereIn('identity', chunkIds)) {
+          users.add(row.user_ref);
+        }
+      }
+    }
+    for (const chunk of chunked([...users], 200)) {
+      const ids = await tx('user_identities')
+        .select('identity')
+        .whereIn('user_ref', chunk);
+      for (const row of ids) {
+        identities.add(row.identity);
+      }
+    }
+    const userDays: Array<{ ref: string; date: string }> = [];
+    for (const chunk of chunked([...identities], 300)) {
+      const rows = await tx('usage_model_daily')
+        .distinct('identity', 'date')
+        .whereIn('identity', chunk)
+        .union(q =>
+          q
+            .distinct('identity', 'date')
+            .from('usage_activity_daily')
+            .whereIn('identity', chunk),
+        );
+      const userOf = new Map<string, string[]>();
+      for (const row of await tx('user_identities')
+        .select('identity', 'user_ref')
+        .whereIn('identity', chunk)) {
+        userOf.set(row.identity, [...(userOf.get(row.identity) ?? []), row.user_ref]);
+      }
+      const previousOwners = diffs.user_identities.removed.filter(([id]) =>
+        chunk.includes(id),
+      );
+      for (const row of rows) {
+        for (const user of userOf.get(row.identity) ?? []) {
+          userDays.push({ ref: user, date: row.date });
+        }
+        for (const [id, user] of previousOwners) {
+          if (id === row.identity) {
+            userDays.push({ ref: user, date: row.date });
+          }
+        }
+      }
+    }
+    await enqueueUserDays(tx, userDays);
+
+    // Entities whose scopes changed are re-summed on every day their changed scopes have facts.
+    const changedScopes = new Map<string, Set<string>>();
+    for (const [entity, scope] of [
+      ...diffs.entity_scopes.added,
+      ...diffs.entity_scopes.removed,
+    ]) {
+      const set = changedScopes.get(scope) ?? new Set<string>();
+      set.add(entity);
+      changedScopes.set(scope, set);
+    }
+    const entityDays: Array<{ ref: string; date: string }> = [];
+    for (const chunk of chunked([...changedScopes.keys()], 300)) {
+      const rows = await tx('usage_facts')
+        .distinct('scope_ref', 'date')
+        .whereIn('scope_ref', chunk);
+      for (const row of rows) {
+        for (const entity of changedScopes.get(row.scope_ref) ?? []) {
+          entityDays.push({ ref: entity, date: row.date });
+        }
+      }
+    }
+    await enqueueEntityDays(tx, entityDays);
+  }
+}

@@ -1,0 +1,112 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { claudeCodeAnalyticsPermissions } from 'backstage-plugin-claude-code-analytics-common';
+import { readAnalyticsConfig } from './config/readAnalyticsConfig';
+import { OwnershipIndexer } from './ownership/OwnershipIndexer';
+import { RollupEngine } from './rollups/RollupEngine';
+import { createRouter } from './service/router';
+import { DemoSource } from './sources/DemoSource';
+import { migrateStore } from './store/migrateStore';
+
+/**
+ * The Claude Code Analytics backend plugin: ingestion, catalog ownership rollups and the REST API
+ * under `/api/claude-code-analytics`.
+ *
+ * @public
+ */
+export const claudeCodeAnalyticsPlugin = createBackendPlugin({
+  pluginId: 'claude-code-analytics',
+  register(env) {
+    env.registerInit({
+      deps: {
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        rootConfig: coreServices.rootConfig,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        logger,
+        database,
+        httpRouter,
+        httpAuth,
+        auth,
+        permissions,
+        permissionsRegistry,
+        scheduler,
+        rootConfig,
+        lifecycle,
+        catalog,
+      }) {
+        const config = readAnalyticsConfig(rootConfig);
+        const knex = await database.getClient();
+        if (!database.migrations?.skip) {
+          await migrateStore(knex);
+        }
+        permissionsRegistry.addPermissions(claudeCodeAnalyticsPermissions);
+
+        const rollups = RollupEngine.create({ knex, logger });
+        const ownership = OwnershipIndexer.create({
+          knex,
+          catalog,
+          auth,
+          logger,
+          identityAnnotation: config.identityAnnotation,
+        });
+
+        await scheduler.scheduleTask({
+          id: 'claude-code-analytics-ownership-refresh',
+          ...config.ownershipRefresh,
+          fn: async () => {
+            await ownership.refresh();
+            await rollups.run();
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'claude-code-analytics-rollups',
+          ...config.rollupSchedule,
+          fn: () => rollups.run(),
+        });
+
+        if (config.demo.enabled) {
+          const demo = DemoSource.create({
+            knex,
+            logger,
+            pricing: config.pricing,
+            seed: config.demo.seed,
+            days: config.demo.days,
+          });
+          lifecycle.addStartupHook(() => {
+            // In the background: the backend serves while the history is written.
+            demo
+              .writeOnce()
+              .then(() => rollups.run())
+              .catch((error: unknown) =>
+                logger.error(`Demo history could not be written: ${error}`),
+              );
+          });
+        }
+
+        httpRouter.use(
+          await createRouter({
+            knex,
+            httpAuth,
+            auth,
+            permissions,
+            catalog,
+            config,
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,163 @@
+import {
+  AdoptionResponse,
+  adoptionRate,
+  DateRange,
+  eachDay,
+  isSuppressed,
+} from 'backstage-plugin-claude-code-analytics-common';
+import { Knex } from 'knex';
+import { toNumber } from '../store/tables';
+import { readSourceFreshness } from './readSourceFreshness';
+
+/**
+ * The adoption numbers of one entity over a range of days, read from the entity rollups.
+ *
+ * @param entityRef - lower-case entity ref known to the ownership index
+ */
+export async function getAdoption(
+  knex: Knex,
+  entityRef: string,
+  kind: string,
+  range: DateRange,
+  options: { minimumGroupSize: number },
+): Promise<AdoptionResponse> {
+  const inRange = (q: Knex.QueryBuilder, column = 'date') =>
+    q.whereBetween(column, [range.from, range.to]);
+
+  const [{ members }] = await knex('entity_members')
+    .count({ members: '*' })
+    .where('entity_ref', entityRef);
+
+  const daily: Array<Record<string, any>> = await inRange(
+    knex('entity_daily')
+      .select(
+        'date',
+        'active_users',
+        'sessions',
+        'active_seconds',
+        'lines_added',
+        'lines_removed',
+        'commits',
+        'pull_requests',
+      )
+      .where('entity_ref', entityRef),
+  );
+
+  // Distinct people over the whole range: a person active on many days counts once.
+  const [{ activeUsers }] = await inRange(
+    knex('usage_facts as f')
+      .join('entity_scopes as s', 's.scope_ref', 'f.scope_ref')
+      .where('s.entity_ref', entityRef)
+      .countDistinct({ activeUsers: 'f.user_ref' }),
+    'f.date',
+  );
+  const [{ activeMembers }] = await inRange(
+    knex('usage_facts as f')
+      .join('entity_scopes as s', 's.scope_ref', 'f.scope_ref')
+      .join('entity_members as m', join =>
+        join
+          .on('m.user_ref', '=', 'f.user_ref')
+          .andOn('m.entity_ref', '=', 's.entity_ref'),
+      )
+      .where('s.entity_ref', entityRef)
+      .countDistinct({ activeMembers: 'f.user_ref' }),
+    'f.date',
+  );
+
+  const tools = await inRange(
+    knex('entity_tool_daily')
+      .select('tool')
+      .sum({ accepted: 'accepted', rejected: 'rejected' })
+      .where('entity_ref', entityRef)
+      .groupBy('tool')
+      .orderBy('tool'),
+  );
+
+  let aiAssistedPullRequestShare: number | undefined;
+  if (kind === 'component' || kind === 'system' || kind === 'domain') {
+    const [share] = await knex('pull_requests as p')
+      .join('repository_components as r', 'r.repository', 'p.repository')
+      .join('entity_components as e', 'e.component_ref', 'r.component_ref')
+      .where('e.entity_ref', entityRef)
+      .whereBetween('p.merged_date', [range.from, range.to])
+      .select(
+        knex.raw('COUNT(DISTINCT p.repository || ? || p.number) as merged', [
+          '#',
+        ]),
+        knex.raw(
+          'COUNT(DISTINCT CASE WHEN p.ai_assisted THEN p.repository || ? || p.number END) as assisted',
+          ['#'],
+        ),
+      );
+    const merged = toNumber(share?.merged);
+    if (merged > 0) {
+      aiAssistedPullRequestShare = toNumber(share.assisted) / merged;
+    }
+  }
+
+  const byDate = new Map(daily.map(row => [row.date, row]));
+  const sum = (column: string) =>
+    daily.reduce((total, row) => total + toNumber(row[column]), 0);
+  const active = toNumber(activeUsers);
+  const memberCount = toNumber(members);
+  const response: AdoptionResponse = {
+    entityRef,
+    from: range.from,
+    to: range.to,
+    members: memberCount,
+    activeUsers: active,
+    adoptionRate: adoptionRate(toNumber(activeMembers), memberCount),
+    sessions: sum('sessions'),
+    activeSeconds: sum('active_seconds'),
+    linesAdded: sum('lines_added'),
+    linesRemoved: sum('lines_removed'),
+    commitsByClaudeCode: sum('commits'),
+    pullRequestsByClaudeCode: sum('pull_requests'),
+    toolDecisions: Object.fromEntries(
+      tools.map(row => [
+        row.tool,
+        { accepted: toNumber(row.accepted), rejected: toNumber(row.rejected) },
+      ]),
+    ),
+    aiAssistedPullRequestShare,
+    daily: eachDay(range).map(date => {
+      const row = byDate.get(date);
+      return {
+        date,
+        activeUsers: toNumber(row?.active_users),
+        sessions: toNumber(row?.sessions),
+        linesAdded: toNumber(row?.lines_added),
+        linesRemoved: toNumber(row?.lines_removed),
+      };
+    }),
+    sources: await readSourceFreshness(knex),
+    suppressed: false,
+  };
+
+  if (kind !== 'user' && isSuppressed(active, options.minimumGroupSize)) {
+    return suppressAdoption(response);
+  }
+  return response;
+}
+
+/** The response with every usage number withheld; only the entity and its size remain. */
+function suppressAdoption(response: AdoptionResponse): AdoptionResponse {
+  return {
+    entityRef: response.entityRef,
+    from: response.from,
+    to: response.to,
+    members: response.members,
+    activeUsers: 0,
+    adoptionRate: 0,
+    sessions: 0,
+    activeSeconds: 0,
+    linesAdded: 0,
+    linesRemoved: 0,
+    commitsByClaudeCode: 0,
+    pullRequestsByClaudeCode: 0,
+    toolDecisions: {},
+    daily: [],
+    sources: response.sources,
+    suppressed: true,
+  };
+}

@@ -1,0 +1,138 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANALYTICS_ENTITY_KINDS,
+  claudeCodeAnalyticsIndividualReadPermission,
+  DateRangeError,
+  isAnalyticsEntityKind,
+  parseDateRange,
+} from 'backstage-plugin-claude-code-analytics-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { Knex } from 'knex';
+import { AnalyticsConfig } from '../config/readAnalyticsConfig';
+import { getAdoption } from './getAdoption';
+import { getStatus } from './getStatus';
+
+/** What the router needs. */
+export type RouterOptions = {
+  knex: Knex;
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  config: AnalyticsConfig;
+};
+
+/**
+ * The REST API of the plugin (see the API contract in the README).
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { knex, httpAuth, auth, permissions, catalog, config } = options;
+  const router = Router();
+  router.use(express.json());
+
+  /** Resolves the entity of a request, or answers 400/404. */
+  async function resolveEntity(params: {
+    kind: string;
+    namespace: string;
+    name: string;
+  }) {
+    if (!isAnalyticsEntityKind(params.kind)) {
+      throw new InputError(
+        `kind must be one of ${ANALYTICS_ENTITY_KINDS.join(', ')}, got ${
+          params.kind
+        }`,
+      );
+    }
+    const kind = params.kind.toLocaleLowerCase('en-US');
+    const entityRef = `${kind}:${params.namespace}/${params.name}`.toLocaleLowerCase(
+      'en-US',
+    );
+    const indexed = await knex('ownership_entities')
+      .first('entity_ref')
+      .where('entity_ref', entityRef);
+    if (!indexed) {
+      // The index may lag a freshly registered entity: ask the catalog before answering 404.
+      const entity = await catalog.getEntityByRef(entityRef, {
+        credentials: await auth.getOwnServiceCredentials(),
+      });
+      if (!entity) {
+        throw new NotFoundError(`No ${kind} ${entityRef} in the catalog`);
+      }
+    }
+    return { kind, entityRef };
+  }
+
+  /** Individual usage: the person themselves, or a caller granted individual.read. */
+  async function authorizeIndividual(
+    credentials: BackstageCredentials,
+    userRef: string,
+  ) {
+    if (
+      auth.isPrincipal(credentials, 'user') &&
+      credentials.principal.userEntityRef.toLocaleLowerCase('en-US') === userRef
+    ) {
+      return;
+    }
+    const [decision] = await permissions.authorize(
+      [{ permission: claudeCodeAnalyticsIndividualReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Individual Claude Code usage of ${userRef} is visible to that person and to those granted ${claudeCodeAnalyticsIndividualReadPermission.name}`,
+      );
+    }
+  }
+
+  function readRange(query: express.Request['query']) {
+    try {
+      return parseDateRange(query.from, query.to);
+    } catch (error) {
+      if (error instanceof DateRangeError) {
+        throw new InputError(error.message);
+      }
+      throw error;
+    }
+  }
+
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/adoption',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const range = readRange(req.query);
+      const { kind, entityRef } = await resolveEntity(req.params);
+      if (kind === 'user') {
+        await authorizeIndividual(credentials, entityRef);
+      }
+      res.json(
+        await getAdoption(knex, entityRef, kind, range, {
+          minimumGroupSize: config.minimumGroupSize,
+        }),
+      );
+    },
+  );
+
+  router.get('/v1/status', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await getStatus(knex));
+  });
+
+  return router;
+}

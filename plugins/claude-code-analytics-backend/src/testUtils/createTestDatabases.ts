@@ -1,0 +1,19 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+
+/**
+ * SQLite and PostgreSQL 15 test databases. The test command starts a real PostgreSQL server and
+ * sets CLAUDE_CODE_ANALYTICS_REQUIRE_POSTGRES, so that a missing server fails the run instead of
+ * silently testing SQLite alone.
+ */
+export function createTestDatabases(): TestDatabases {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  if (
+    process.env.CLAUDE_CODE_ANALYTICS_REQUIRE_POSTGRES &&
+    !databases.supports('POSTGRES_15')
+  ) {
+    throw new Error(
+      'PostgreSQL 15 is required (BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set)',
+    );
+  }
+  return databases;
+}
