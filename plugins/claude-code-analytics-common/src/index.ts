@@ -11,3 +11,4 @@ export * from './metrics/adoptionRate';
 export * from './privacy/isSuppressed';
 export * from './records/records';
 export * from './pricing/priceTable';
+export * from './metrics/acceptRate';

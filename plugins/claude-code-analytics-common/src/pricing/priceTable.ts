@@ -40,11 +40,15 @@ const price = (
  * @public
  */
 export const DEFAULT_PRICE_TABLE: PriceTableEntry[] = [
-  { pattern: 'opus-4-[5-8]|opus-4\\.[5-8]', price: price(5, 6.25, 10, 0.5, 25) },
-  { pattern: 'opus-4(?![-.]?\\d)|opus-4-1|opus-4\\.1|opus-4-0', price: price(15, 18.75, 30, 1.5, 75) },
+  { pattern: 'opus-4[-.][5-8](?!\\d)', price: price(5, 6.25, 10, 0.5, 25) },
+  {
+    // Opus 4 (`claude-opus-4-20250514`) and Opus 4.1.
+    pattern: 'opus-4(?:[-.][01](?!\\d)|-\\d{8}|(?![-.]?\\d))',
+    price: price(15, 18.75, 30, 1.5, 75),
+  },
   { pattern: 'sonnet-4', price: price(3, 3.75, 6, 0.3, 15) },
-  { pattern: 'haiku-4-5|haiku-4\\.5', price: price(1, 1.25, 2, 0.1, 5) },
-  { pattern: '3-5-haiku|haiku-3-5|haiku-3\\.5', price: price(0.8, 1, 1.6, 0.08, 4) },
+  { pattern: 'haiku-4[-.]5', price: price(1, 1.25, 2, 0.1, 5) },
+  { pattern: '3[-.]5-haiku|haiku-3[-.]5', price: price(0.8, 1, 1.6, 0.08, 4) },
 ];
 
 /**

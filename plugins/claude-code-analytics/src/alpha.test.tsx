@@ -1,0 +1,108 @@
+import { Entity } from '@backstage/catalog-model';
+import { ApiBlueprint } from '@backstage/frontend-plugin-api';
+import {
+  createExtensionTester,
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { adoptionResponse } from './__fixtures__/adoptionResponse';
+import { ClaudeCodeAnalyticsApi, claudeCodeAnalyticsApiRef } from './api';
+import plugin from './alpha';
+
+const team: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'team-a' },
+  spec: { type: 'team', children: [] },
+};
+
+function component(annotations?: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'payments', annotations },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  };
+}
+
+describe('claude-code-analytics alpha plugin', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const card = plugin.getExtension(
+    'entity-card:claude-code-analytics/adoption',
+  );
+
+  it('provides the client of the analytics api', () => {
+    const factory = createExtensionTester(
+      plugin.getExtension('api:claude-code-analytics'),
+    ).get(ApiBlueprint.dataRefs.factory);
+
+    expect(plugin.pluginId).toBe('claude-code-analytics');
+    expect(factory.api.id).toBe('plugin.claude-code-analytics.service');
+    expect(
+      Object.values(factory.deps)
+        .map(ref => ref.id)
+        .sort(),
+    ).toEqual(['core.discovery', 'core.fetch']);
+  });
+
+  it('shows the card only on entities with analytics', () => {
+    const filter = createExtensionTester(card).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
+
+    expect(filter).toBeDefined();
+    expect(filter!(team)).toBe(true);
+    expect(
+      filter!(component({ 'github.com/project-slug': 'acme/payments' })),
+    ).toBe(true);
+    expect(filter!(component())).toBe(false);
+  });
+
+  it('renders the adoption card of the current entity', async () => {
+    const analyticsApi: ClaudeCodeAnalyticsApi = {
+      getAdoption: jest.fn().mockResolvedValue(adoptionResponse),
+    };
+
+    await renderInTestApp(
+      <EntityProvider entity={team}>
+        {createExtensionTester(card).reactElement()}
+      </EntityProvider>,
+      { apis: [[claudeCodeAnalyticsApiRef, analyticsApi]] },
+    );
+
+    expect(await screen.findByText('Claude Code adoption')).toBeInTheDocument();
+    expect(await screen.findByText('12 of 40')).toBeInTheDocument();
+    expect(analyticsApi.getAdoption).toHaveBeenCalledWith(
+      expect.objectContaining({ entityRef: 'group:default/team-a' }),
+    );
+  });
+
+  it('wires the card to the real client when the plugin is installed', async () => {
+    server.use(
+      http.get(
+        'http://localhost:7007/api/claude-code-analytics/v1/entities/group/default/team-a/adoption',
+        () => HttpResponse.json(adoptionResponse),
+      ),
+    );
+
+    await renderInTestApp(
+      <EntityProvider entity={team}>
+        {createExtensionTester(card).reactElement()}
+      </EntityProvider>,
+      {
+        features: [plugin],
+        apis: [mockApis.discovery({ baseUrl: 'http://localhost:7007' })],
+      },
+    );
+
+    expect(await screen.findByText('12 of 40')).toBeInTheDocument();
+  });
+});

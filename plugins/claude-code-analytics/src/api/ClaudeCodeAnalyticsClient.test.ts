@@ -1,0 +1,97 @@
+import { ResponseError } from '@backstage/errors';
+import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { adoptionResponse } from '../__fixtures__/adoptionResponse';
+import { ClaudeCodeAnalyticsClient } from './ClaudeCodeAnalyticsClient';
+
+const baseUrl = 'http://localhost:7007/api/claude-code-analytics';
+
+describe('ClaudeCodeAnalyticsClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const client = new ClaudeCodeAnalyticsClient({
+    discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+    fetchApi: mockApis.fetch(),
+  });
+
+  it('asks for the adoption of an entity with its kind lowercased and each part encoded', async () => {
+    const requests: URL[] = [];
+    server.use(
+      http.get(
+        `${baseUrl}/v1/entities/:kind/:namespace/:name/adoption`,
+        ({ request }) => {
+          requests.push(new URL(request.url));
+          return HttpResponse.json(adoptionResponse);
+        },
+      ),
+    );
+
+    const response = await client.getAdoption({
+      entityRef: 'Group:my-ns/team a/b',
+      from: '2025-01-01',
+      to: '2025-01-30',
+    });
+
+    expect(response).toEqual(adoptionResponse);
+    expect(requests).toHaveLength(1);
+    expect(requests[0].pathname).toBe(
+      '/api/claude-code-analytics/v1/entities/group/my-ns/team%20a%2Fb/adoption',
+    );
+    expect(Object.fromEntries(requests[0].searchParams)).toEqual({
+      from: '2025-01-01',
+      to: '2025-01-30',
+    });
+  });
+
+  it('defaults the namespace of a shorthand ref', async () => {
+    const paths: string[] = [];
+    server.use(
+      http.get(`${baseUrl}/v1/entities/*`, ({ request }) => {
+        paths.push(new URL(request.url).pathname);
+        return HttpResponse.json(adoptionResponse);
+      }),
+    );
+
+    await client.getAdoption({
+      entityRef: 'user:jane',
+      from: '2025-01-01',
+      to: '2025-01-30',
+    });
+
+    expect(paths).toEqual([
+      '/api/claude-code-analytics/v1/entities/user/default/jane/adoption',
+    ]);
+  });
+
+  it.each([400, 403, 404])(
+    'throws a ResponseError carrying the status when the backend answers %i',
+    async status => {
+      server.use(
+        http.get(`${baseUrl}/v1/entities/*`, () =>
+          HttpResponse.json(
+            {
+              error: { name: 'SomeError', message: `failed with ${status}` },
+              request: { method: 'GET', url: '/v1/entities' },
+              response: { statusCode: status },
+            },
+            { status },
+          ),
+        ),
+      );
+
+      const result = client.getAdoption({
+        entityRef: 'user:default/jane',
+        from: '2025-01-01',
+        to: '2025-01-30',
+      });
+
+      await expect(result).rejects.toBeInstanceOf(ResponseError);
+      await expect(result).rejects.toMatchObject({
+        statusCode: status,
+        body: { error: { message: `failed with ${status}` } },
+      });
+    },
+  );
+});

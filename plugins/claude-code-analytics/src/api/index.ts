@@ -1,0 +1,6 @@
+export {
+  claudeCodeAnalyticsApiRef,
+  type ClaudeCodeAnalyticsApi,
+  type EntityPeriodRequest,
+} from './ClaudeCodeAnalyticsApi';
+export { ClaudeCodeAnalyticsClient } from './ClaudeCodeAnalyticsClient';

@@ -1,0 +1,1 @@
+export { AdoptionCard, type AdoptionCardProps } from './AdoptionCard';

@@ -1,0 +1,80 @@
+import { DateTime } from 'luxon';
+import {
+  formatAge,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatSourceName,
+} from './format';
+
+describe('formatCount', () => {
+  it.each([
+    [0, '0'],
+    [7, '7'],
+    [999, '999'],
+    [1000, '1k'],
+    [1234, '1.2k'],
+    [12345, '12.3k'],
+    [45678, '45.7k'],
+    [123456, '123k'],
+    [999_950, '1M'],
+    [1_500_000, '1.5M'],
+    [2_000_000_000, '2B'],
+    [-1234, '-1.2k'],
+  ])('formats %p as %p', (value, expected) => {
+    expect(formatCount(value)).toBe(expected);
+  });
+});
+
+describe('formatPercent', () => {
+  it.each([
+    [0, '0%'],
+    [0.004, '<1%'],
+    [0.3, '30%'],
+    [0.355, '36%'],
+    [0.995, '>99%'],
+    [1, '100%'],
+  ])('formats %p as %p', (share, expected) => {
+    expect(formatPercent(share)).toBe(expected);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0 s'],
+    [45, '45 s'],
+    [3120, '52 min'],
+    [3600, '1 h'],
+    [9000, '2.5 h'],
+    [432_000, '120 h'],
+    [4_320_000, '1.2k h'],
+  ])('formats %p seconds as %p', (seconds, expected) => {
+    expect(formatDuration(seconds)).toBe(expected);
+  });
+});
+
+describe('formatAge', () => {
+  const now = DateTime.fromISO('2025-01-04T12:00:00Z');
+
+  it.each([
+    ['2025-01-04T12:00:00Z', 'just now'],
+    ['2025-01-04T13:00:00Z', 'just now'],
+    ['2025-01-04T11:59:20Z', '40 s ago'],
+    ['2025-01-04T11:08:00Z', '52 min ago'],
+    ['2025-01-04T09:00:00+00:00', '3 h ago'],
+    ['2025-01-04T10:00:00+01:00', '3 h ago'],
+    ['2024-12-30T12:00:00Z', '5 d ago'],
+    ['yesterday', 'unknown'],
+  ])('formats %p as %p', (timestamp, expected) => {
+    expect(formatAge(timestamp, now)).toBe(expected);
+  });
+});
+
+describe('formatSourceName', () => {
+  it('names known sources and keeps unknown ids', () => {
+    expect(formatSourceName('admin-api')).toBe('Admin API');
+    expect(formatSourceName('otlp')).toBe('OTLP');
+    expect(formatSourceName('demo')).toBe('demo');
+    expect(formatSourceName('something-else')).toBe('something-else');
+  });
+});

@@ -1,0 +1,103 @@
+import { DateTime } from 'luxon';
+
+const COMPACT_UNITS = ['', 'k', 'M', 'B', 'T'];
+
+function trimDecimals(value: number, fractionDigits: number): string {
+  return String(Number(value.toFixed(fractionDigits)));
+}
+
+/**
+ * A count in a few characters: `950`, `1.2k`, `34k`, `1.5M`.
+ */
+export function formatCount(value: number): string {
+  const sign = value < 0 ? '-' : '';
+  let scaled = Math.abs(value);
+  if (scaled < 1000) {
+    return `${sign}${trimDecimals(scaled, 0)}`;
+  }
+  let unit = 0;
+  while (unit < COMPACT_UNITS.length - 1) {
+    scaled /= 1000;
+    unit += 1;
+    // 999_950 rounds to 1000.0k; move it up to 1M instead.
+    if (Number(scaled.toFixed(scaled < 100 ? 1 : 0)) < 1000) {
+      break;
+    }
+  }
+  return `${sign}${trimDecimals(scaled, scaled < 100 ? 1 : 0)}${
+    COMPACT_UNITS[unit]
+  }`;
+}
+
+/**
+ * A share between 0 and 1 as a whole percentage; shares that would round to 0 % or 100 % without
+ * being either are shown as `<1%` and `>99%`.
+ */
+export function formatPercent(share: number): string {
+  if (share > 0 && share < 0.01) {
+    return '<1%';
+  }
+  if (share > 0.99 && share < 1) {
+    return '>99%';
+  }
+  return `${Math.round(share * 100)}%`;
+}
+
+/**
+ * A duration in the largest sensible unit: `45 s`, `52 min`, `2.5 h`, `120 h`, `1.2k h`.
+ */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) {
+    return `${Math.round(seconds)} s`;
+  }
+  if (seconds < 3600) {
+    return `${Math.round(seconds / 60)} min`;
+  }
+  const hours = seconds / 3600;
+  if (hours < 10) {
+    return `${trimDecimals(hours, 1)} h`;
+  }
+  return `${formatCount(Math.round(hours))} h`;
+}
+
+/**
+ * How long ago a timestamp was, compactly: `40 s ago`, `52 min ago`, `3 h ago`, `5 d ago`.
+ *
+ * @param timestamp - ISO 8601 timestamp.
+ * @param now - The reference time.
+ */
+export function formatAge(timestamp: string, now: DateTime): string {
+  const seconds = now.diff(DateTime.fromISO(timestamp), 'seconds').seconds;
+  if (!Number.isFinite(seconds)) {
+    return 'unknown';
+  }
+  if (seconds < 1) {
+    return 'just now';
+  }
+  if (seconds < 60) {
+    return `${Math.floor(seconds)} s ago`;
+  }
+  if (seconds < 3600) {
+    return `${Math.floor(seconds / 60)} min ago`;
+  }
+  if (seconds < 48 * 3600) {
+    return `${Math.floor(seconds / 3600)} h ago`;
+  }
+  return `${Math.floor(seconds / 86400)} d ago`;
+}
+
+const SOURCE_NAMES: Record<string, string> = {
+  'admin-api': 'Admin API',
+  otlp: 'OTLP',
+  transcripts: 'transcripts',
+  import: 'import',
+  demo: 'demo',
+};
+
+/**
+ * The display name of a usage source id (`admin-api` is shown as `Admin API`); unknown ids are
+ * shown as they are.
+ */
+export function formatSourceName(source: string): string {
+  return SOURCE_NAMES[source] ?? source;
+}

@@ -1,0 +1,13 @@
+/**
+ * Claude Code adoption, cost and delivery cards for Backstage entity pages.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  claudeCodeAnalyticsPlugin,
+  EntityClaudeCodeAdoptionCard,
+} from './plugin';
+export { isClaudeCodeAnalyticsAvailable } from './isClaudeCodeAnalyticsAvailable';
+export * from './api';
+export type { AdoptionCardProps } from './components/AdoptionCard';
