@@ -64,7 +64,7 @@ export async function getAdoption(
     'f.date',
   );
 
-  const tools = await inRange(
+  const tools: Array<Record<string, any>> = await inRange(
     knex('entity_tool_daily')
       .select('tool')
       .sum({ accepted: 'accepted', rejected: 'rejected' })
@@ -140,7 +140,10 @@ export async function getAdoption(
   return response;
 }
 
-/** The response with every usage number withheld; only the entity and its size remain. */
+/**
+ * The response with every usage number withheld; the entity, its size and the AI-assisted share of
+ * its pull requests (public on GitHub anyway) remain.
+ */
 function suppressAdoption(response: AdoptionResponse): AdoptionResponse {
   return {
     entityRef: response.entityRef,
@@ -156,6 +159,7 @@ function suppressAdoption(response: AdoptionResponse): AdoptionResponse {
     commitsByClaudeCode: 0,
     pullRequestsByClaudeCode: 0,
     toolDecisions: {},
+    aiAssistedPullRequestShare: response.aiAssistedPullRequestShare,
     daily: [],
     sources: response.sources,
     suppressed: true,
