@@ -3,6 +3,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import {
+  SchedulerService,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -133,7 +137,11 @@ describe('claude-code-analytics backend with the demo', () => {
     'answers adoption from the rollups, equal to the sums over members, %p',
     async databaseId => {
       const knex: Knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler();
+      // The mock scheduler runs tasks only when triggered, so the test decides when the catalog is
+      // indexed. Its type is not exported; at run time it has the factory of the instance.
+      const scheduler = mockServices.scheduler() as SchedulerService & {
+        factory(options: { skipTaskRunOnStartup: boolean }): ServiceFactory;
+      };
       const { server } = await startTestBackend({
         features: [
           claudeCodeAnalyticsPlugin,
@@ -167,9 +175,9 @@ describe('claude-code-analytics backend with the demo', () => {
       expect(status.unmappedRepositories).toEqual([]);
       expect(status.pendingRollups).toEqual({ userDays: 0, entityDays: 0 });
 
-      const { endDate } = await knex('usage_model_daily')
-        .max({ endDate: 'date' })
-        .first();
+      const [{ endDate }] = await knex('usage_model_daily').max({
+        endDate: 'date',
+      });
       const range = dateRangeEndingOn(endDate, 30);
       const expected = expectedAdoption(org, endDate, range);
 
