@@ -12,7 +12,8 @@ export interface Config {
     };
     ownership?: {
       /**
-       * When the ownership index is rebuilt from the catalog. Default every 2 minutes, starting
+       * When the catalog is checked for changes (a cheap look at entity etags); the ownership index
+       * is rebuilt when anything changed, and at least hourly. Default every 15 seconds, starting
        * 10 seconds after start-up.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;

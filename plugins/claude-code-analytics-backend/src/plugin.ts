@@ -67,7 +67,7 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
           id: 'claude-code-analytics-ownership-refresh',
           ...config.ownershipRefresh,
           fn: async () => {
-            await ownership.refresh();
+            await ownership.refreshIfChanged();
             await rollups.run();
           },
         });

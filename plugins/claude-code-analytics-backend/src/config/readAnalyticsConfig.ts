@@ -83,7 +83,7 @@ export function readAnalyticsConfig(rootConfig: Config): AnalyticsConfig {
       config?.getOptionalString('ownership.identityAnnotation') ??
       DEFAULT_IDENTITY_ANNOTATION,
     ownershipRefresh: readSchedule(config, 'ownership.schedule', {
-      frequency: { minutes: 2 },
+      frequency: { seconds: 15 },
       timeout: { minutes: 10 },
       initialDelay: { seconds: 10 },
     }),

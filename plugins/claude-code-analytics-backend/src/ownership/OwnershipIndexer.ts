@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createHash } from 'crypto';
 import { Knex } from 'knex';
 import { enqueueEntityDays, enqueueUserDays } from '../rollups/rollupQueue';
 import { chunked } from '../store/chunked';
@@ -52,6 +53,9 @@ export type OwnershipChanges = {
  * touch (a team moved to another department recomputes the old and new ancestors, nothing else).
  */
 export class OwnershipIndexer {
+  private lastSignature: string | undefined;
+  private lastFullRefresh = 0;
+
   private constructor(
     private readonly knex: Knex,
     private readonly catalog: CatalogService,
@@ -76,21 +80,13 @@ export class OwnershipIndexer {
     );
   }
 
-  async readCatalog(): Promise<Entity[]> {
+  private async readCatalog(fields: string[]): Promise<Entity[]> {
     const credentials = await this.auth.getOwnServiceCredentials();
     const entities: Entity[] = [];
     for await (const page of this.catalog.streamEntities(
       {
         filter: { kind: ['User', 'Group', 'Component', 'System', 'Domain'] },
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.title',
-          'metadata.annotations',
-          'spec',
-          'relations',
-        ],
+        fields,
       },
       { credentials },
     )) {
@@ -99,9 +95,52 @@ export class OwnershipIndexer {
     return entities;
   }
 
+  /**
+   * Refreshes when the catalog changed since the last look, judged by the entities' etags (which the
+   * catalog renews whenever an entity or its relations change), and at least every `maxAge` ms.
+   * Cheap enough to run every few seconds.
+   */
+  async refreshIfChanged(maxAge = 3_600_000): Promise<OwnershipChanges | undefined> {
+    const etags = await this.readCatalog([
+      'kind',
+      'metadata.namespace',
+      'metadata.name',
+      'metadata.etag',
+    ]);
+    const signature = createHash('sha256')
+      .update(
+        etags
+          .map(
+            e =>
+              `${e.kind}:${e.metadata.namespace}/${e.metadata.name}@${e.metadata.etag}`,
+          )
+          .sort()
+          .join('\n'),
+      )
+      .digest('hex');
+    if (
+      signature === this.lastSignature &&
+      Date.now() - this.lastFullRefresh < maxAge
+    ) {
+      return undefined;
+    }
+    const changes = await this.refresh();
+    this.lastSignature = signature;
+    return changes;
+  }
+
   /** Reads the catalog and applies the differences. */
   async refresh(): Promise<OwnershipChanges> {
-    const entities = await this.readCatalog();
+    this.lastFullRefresh = Date.now();
+    const entities = await this.readCatalog([
+      'kind',
+      'metadata.name',
+      'metadata.namespace',
+      'metadata.title',
+      'metadata.annotations',
+      'spec',
+      'relations',
+    ]);
     const index = buildOwnershipIndex(entities, {
       identityAnnotation: this.identityAnnotation,
     });

@@ -95,3 +95,51 @@ export function isAnalyticsEntityKind(kind: string): boolean {
     kind.toLocaleLowerCase('en-US'),
   );
 }
+
+/**
+ * Tokens by type, as the API reports them.
+ *
+ * @public
+ */
+export type TokenTotals = {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheCreation: number;
+};
+
+/**
+ * Answer of `GET /v1/entities/{kind}/{namespace}/{name}/cost`. Money is in US dollars (stored as
+ * integer micro-dollars). `unpricedTokens` counts tokens of models no price is known for: their cost
+ * is missing from `costUsd`, never counted as zero on purpose.
+ *
+ * @public
+ */
+export type CostResponse = {
+  entityRef: string;
+  from: string;
+  to: string;
+  costUsd: number;
+  tokens: TokenTotals;
+  /** cacheRead / (input + cacheRead + cacheCreation); 0 without input. */
+  cacheHitRate: number;
+  unpricedTokens: number;
+  byModel: Array<{
+    model: string;
+    costUsd: number;
+    tokens: TokenTotals;
+    unpriced: boolean;
+  }>;
+  daily: Array<{ date: string; costUsd: number }>;
+  activeUsers: number;
+  costPerActiveUser?: number;
+  mergedPullRequests: number;
+  costPerMergedPullRequest?: number;
+  deployments: number;
+  costPerDeployment?: number;
+  /** Spend of the calendar month of `to`, from its first day to `to`. */
+  monthToDateUsd: number;
+  /** Month-to-date spend extended to the whole month at the month's average daily rate so far. */
+  monthEndProjectionUsd: number;
+  suppressed: boolean;
+};

@@ -90,3 +90,32 @@ export type IncidentRecord = {
   createdAt: string;
   resolvedAt?: string;
 };
+
+/**
+ * One API request of a Claude Code session: the `request` line of the NDJSON import format, and the
+ * record the OTLP receiver (from `api_request` events) and the transcript collector (from assistant
+ * lines) both produce. Requests are merged by `requestId` (falling back to `sessionId` +
+ * `messageId`), so the same request arriving from both paths counts once.
+ *
+ * @public
+ */
+export type RequestRecord = {
+  type: 'request';
+  sessionId: string;
+  /** The API request id (`req_...`) when known. */
+  requestId?: string;
+  /** The response message id (`msg_...`) when known. */
+  messageId?: string;
+  /** ISO 8601 with offset. */
+  timestamp: string;
+  /** An email or another identity listed on a catalog User; absent when unknown. */
+  identity?: string;
+  model: string;
+  /** `firstParty` (default), `bedrock`, `vertex`, ... */
+  provider?: string;
+  /** `org/repo`, when known (transcript cwd's git remote, or the OTLP `repo` attribute). */
+  repository?: string;
+  tokens: TokenCounts & { cacheCreation1h?: number };
+  /** The client's own cost figure, when it reports one (OTLP `cost_usd`). */
+  costUsd?: number;
+};
