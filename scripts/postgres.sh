@@ -2,6 +2,8 @@
 # Sourced: start_postgres / stop_postgres run a throwaway PostgreSQL server on 127.0.0.1 for the
 # tests, installing Debian's postgresql package first when no server binaries are present.
 PG_PORT=${PG_PORT:-55432}
+# runuser and useradd live in sbin, which a non-login root shell may not have on its PATH.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 find_pg_bin() {
   local dir
