@@ -49,6 +49,10 @@ export interface Config {
       /** Price multiplier per provider, e.g. `{ bedrock: 1.1 }` for regional endpoints. */
       providerMultipliers?: { [provider: string]: number };
     };
+    import?: {
+      /** Largest accepted body of `POST /v1/import`, in bytes. Default 100 MiB. */
+      maxBytes?: number;
+    };
     demo?: {
       /** Writes a year of demo usage and delivery history for the demo org. Default false. */
       enabled?: boolean;

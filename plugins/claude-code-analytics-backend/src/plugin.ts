@@ -104,6 +104,7 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
             permissions,
             catalog,
             config,
+            rollups,
           }),
         );
       },

@@ -21,6 +21,8 @@ export type AnalyticsConfig = {
   ownershipRefresh: SchedulerServiceTaskScheduleDefinition;
   rollupSchedule: SchedulerServiceTaskScheduleDefinition;
   pricing: PricingOptions;
+  /** Largest accepted body of `POST /v1/import`, in bytes. */
+  importMaxBytes: number;
   demo: { enabled: boolean; seed: number; days: number };
 };
 
@@ -95,6 +97,8 @@ export function readAnalyticsConfig(rootConfig: Config): AnalyticsConfig {
       table: [...configured, ...DEFAULT_PRICE_TABLE],
       providerMultipliers,
     },
+    importMaxBytes:
+      config?.getOptionalNumber('import.maxBytes') ?? 100 * 1024 * 1024,
     demo: {
       enabled: config?.getOptionalBoolean('demo.enabled') ?? false,
       seed: config?.getOptionalNumber('demo.seed') ?? 42,

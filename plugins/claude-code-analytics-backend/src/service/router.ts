@@ -22,7 +22,10 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { Knex } from 'knex';
 import { AnalyticsConfig } from '../config/readAnalyticsConfig';
+import { importRecords } from '../ingestion/importRecords';
+import { RollupEngine } from '../rollups/RollupEngine';
 import { getAdoption } from './getAdoption';
+import { getCost } from './getCost';
 import { getStatus } from './getStatus';
 
 /** What the router needs. */
@@ -33,6 +36,7 @@ export type RouterOptions = {
   permissions: PermissionsService;
   catalog: CatalogService;
   config: AnalyticsConfig;
+  rollups: RollupEngine;
 };
 
 /**
@@ -41,9 +45,9 @@ export type RouterOptions = {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { knex, httpAuth, auth, permissions, catalog, config } = options;
+  const { knex, httpAuth, auth, permissions, catalog, config, rollups } =
+    options;
   const router = Router();
-  router.use(express.json());
 
   /** Resolves the entity of a request, or answers 400/404. */
   async function resolveEntity(params: {
@@ -126,6 +130,42 @@ export async function createRouter(
           minimumGroupSize: config.minimumGroupSize,
         }),
       );
+    },
+  );
+
+  router.get('/v1/entities/:kind/:namespace/:name/cost', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const range = readRange(req.query);
+    const { kind, entityRef } = await resolveEntity(req.params);
+    if (kind === 'user') {
+      await authorizeIndividual(credentials, entityRef);
+    }
+    res.json(
+      await getCost(knex, entityRef, kind, range, {
+        minimumGroupSize: config.minimumGroupSize,
+      }),
+    );
+  });
+
+  router.post(
+    '/v1/import',
+    express.text({
+      type: () => true,
+      limit: config.importMaxBytes,
+    }),
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      if (typeof req.body !== 'string' || !req.body.trim()) {
+        throw new InputError(
+          'Send NDJSON: one JSON record per line (Content-Type application/x-ndjson)',
+        );
+      }
+      const result = await importRecords(knex, req.body, config.pricing);
+      // Imported data is visible in the API as soon as the import answers.
+      await rollups.run();
+      res.json(result);
     },
   );
 

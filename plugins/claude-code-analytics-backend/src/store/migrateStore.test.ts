@@ -30,6 +30,7 @@ const TABLES = [
   'ingestion_log',
   'source_cursors',
   'source_status',
+  'session_requests',
 ];
 
 describe('migrations', () => {

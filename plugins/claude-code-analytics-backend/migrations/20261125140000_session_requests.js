@@ -1,0 +1,47 @@
+/*
+ * Session-level usage: one row per API request of a Claude Code session, from OTLP `api_request`
+ * events, the transcript collector and NDJSON imports. The same request arriving by several paths is
+ * merged on request_key, so it counts once; the rows are summed into usage_*_daily as the
+ * `sessions` source.
+ */
+
+// @ts-check
+
+/**
+ * @param {import('knex').Knex} knex
+ */
+exports.up = async function up(knex) {
+  await knex.schema.createTable('session_requests', table => {
+    table.comment('One API request of a Claude Code session, merged across sources');
+    table
+      .string('request_key', 255)
+      .primary()
+      .comment('the request id, else session id + message id');
+    table.string('session_id', 128).notNullable();
+    table.string('request_id', 128);
+    table.string('message_id', 128);
+    table.string('timestamp', 32).notNullable();
+    table.string('date', 10).notNullable();
+    table.string('identity', 320).notNullable();
+    table.string('provider', 64).notNullable();
+    table.string('model', 255).notNullable();
+    table.string('repository', 255).notNullable().defaultTo('');
+    table.bigInteger('input_tokens').notNullable().defaultTo(0);
+    table.bigInteger('output_tokens').notNullable().defaultTo(0);
+    table.bigInteger('cache_read_tokens').notNullable().defaultTo(0);
+    table.bigInteger('cache_creation_tokens').notNullable().defaultTo(0);
+    table.bigInteger('cache_creation_1h_tokens').notNullable().defaultTo(0);
+    table.bigInteger('reported_cost_micros').comment('the client cost figure, when given');
+    table.string('sources', 128).notNullable().comment('comma list: otlp, transcripts, import');
+    table.timestamp('received_at', { useTz: true }).notNullable();
+    table.index(['identity', 'date'], 'session_requests_identity_idx');
+    table.index(['session_id'], 'session_requests_session_idx');
+  });
+};
+
+/**
+ * @param {import('knex').Knex} knex
+ */
+exports.down = async function down(knex) {
+  await knex.schema.dropTable('session_requests');
+};

@@ -1,0 +1,238 @@
+import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
+import { DateTime } from 'luxon';
+import { Knex } from 'knex';
+import { chunked } from '../store/chunked';
+import { toNumber } from '../store/tables';
+import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
+import { PricingOptions } from './PricingOptions';
+import { UsageDay } from './types';
+import { writeUsageDays } from './writeUsageDays';
+
+/** The source id under which merged session-level usage is reconciled. */
+export const SESSIONS_SOURCE = 'sessions';
+
+type SessionRequestRow = {
+  request_key: string;
+  session_id: string;
+  request_id: string | null;
+  message_id: string | null;
+  timestamp: string;
+  date: string;
+  identity: string;
+  provider: string;
+  model: string;
+  repository: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_creation_tokens: number;
+  cache_creation_1h_tokens: number;
+  reported_cost_micros: number | null;
+  sources: string;
+  received_at: Date;
+};
+
+/** The merge key of a request: its request id, else its session and message ids. */
+export function requestKey(record: RequestRecord): string | undefined {
+  if (record.requestId) {
+    return record.requestId;
+  }
+  return record.messageId ? `${record.sessionId}:${record.messageId}` : undefined;
+}
+
+function totalTokens(row: SessionRequestRow): number {
+  return (
+    toNumber(row.input_tokens) +
+    toNumber(row.output_tokens) +
+    toNumber(row.cache_read_tokens) +
+    toNumber(row.cache_creation_tokens)
+  );
+}
+
+function toRow(
+  record: RequestRecord,
+  source: string,
+  now: Date,
+): SessionRequestRow | undefined {
+  const key = requestKey(record);
+  const timestamp = DateTime.fromISO(record.timestamp, { zone: 'utc' });
+  if (!key || !timestamp.isValid) {
+    return undefined;
+  }
+  return {
+    request_key: key,
+    session_id: record.sessionId,
+    request_id: record.requestId ?? null,
+    message_id: record.messageId ?? null,
+    timestamp: timestamp.toISO()!,
+    date: timestamp.toISODate()!,
+    // Usage without an identity is kept under its session, listed as unmapped, never dropped.
+    identity: record.identity
+      ? normalizeIdentity(record.identity)
+      : `session:${record.sessionId}`,
+    provider: record.provider ?? 'firstParty',
+    model: record.model,
+    repository: record.repository ? normalizeRepository(record.repository) : '',
+    input_tokens: record.tokens.input,
+    output_tokens: record.tokens.output,
+    cache_read_tokens: record.tokens.cacheRead,
+    cache_creation_tokens: record.tokens.cacheCreation,
+    cache_creation_1h_tokens: record.tokens.cacheCreation1h ?? 0,
+    reported_cost_micros:
+      record.costUsd === undefined ? null : Math.round(record.costUsd * 1e6),
+    sources: source,
+    received_at: now,
+  };
+}
+
+/**
+ * Merges two sightings of one request: the token counts of the larger copy (a transcript may hold a
+ * partial copy of a streamed response), and whatever either knows of identity, repository and cost.
+ */
+function merge(a: SessionRequestRow, b: SessionRequestRow): SessionRequestRow {
+  const [larger, other] = totalTokens(b) > totalTokens(a) ? [b, a] : [a, b];
+  const unknown = (identity: string) => identity.startsWith('session:');
+  return {
+    ...larger,
+    identity:
+      unknown(larger.identity) && !unknown(other.identity)
+        ? other.identity
+        : larger.identity,
+    repository: larger.repository || other.repository,
+    request_id: larger.request_id ?? other.request_id,
+    message_id: larger.message_id ?? other.message_id,
+    reported_cost_micros:
+      larger.reported_cost_micros ?? other.reported_cost_micros,
+    sources: [...new Set([...a.sources.split(','), ...b.sources.split(',')])]
+      .sort()
+      .join(','),
+  };
+}
+
+type GroupKey = Pick<
+  SessionRequestRow,
+  'identity' | 'date' | 'provider' | 'repository'
+>;
+const groupString = (g: GroupKey) =>
+  [g.identity, g.date, g.provider, g.repository].join('\u0000');
+
+/**
+ * Writes request records of one session-level source (OTLP, transcripts, import), merging requests
+ * already known from another source, then re-sums the affected identity-days into the `sessions`
+ * source of usage_*_daily.
+ *
+ * @returns the number of records written; records without a merge key or time are not written.
+ */
+export async function writeRequestRecords(
+  knex: Knex,
+  source: string,
+  records: RequestRecord[],
+  pricing: PricingOptions,
+): Promise<number> {
+  const now = new Date();
+  const incoming = new Map<string, SessionRequestRow>();
+  for (const record of records) {
+    const row = toRow(record, source, now);
+    if (row) {
+      const known = incoming.get(row.request_key);
+      incoming.set(row.request_key, known ? merge(known, row) : row);
+    }
+  }
+  if (incoming.size === 0) {
+    return 0;
+  }
+
+  const affected = new Map<string, GroupKey>();
+  await knex.transaction(async tx => {
+    for (const chunk of chunked([...incoming.keys()], 300)) {
+      const existing: SessionRequestRow[] = await tx('session_requests')
+        .select()
+        .whereIn('request_key', chunk);
+      for (const row of existing) {
+        affected.set(groupString(row), row);
+        incoming.set(
+          row.request_key,
+          merge(row, incoming.get(row.request_key)!),
+        );
+      }
+    }
+    for (const rows of chunked([...incoming.values()], 200)) {
+      await tx('session_requests')
+        .insert(rows)
+        .onConflict('request_key')
+        .merge();
+    }
+  });
+  for (const row of incoming.values()) {
+    affected.set(groupString(row), row);
+  }
+  await writeUsageDays(
+    knex,
+    SESSIONS_SOURCE,
+    await sumSessionUsage(knex, [...affected.values()]),
+    pricing,
+  );
+  return incoming.size;
+}
+
+/** Sums the merged requests of identity-days into usage days of the `sessions` source. */
+async function sumSessionUsage(
+  knex: Knex,
+  groups: GroupKey[],
+): Promise<UsageDay[]> {
+  const days: UsageDay[] = [];
+  for (const group of groups) {
+    const where = {
+      identity: group.identity,
+      date: group.date,
+      provider: group.provider,
+      repository: group.repository,
+    };
+    const models: Array<Record<string, any>> = await knex('session_requests')
+      .where(where)
+      .select('model')
+      .sum({
+        input: 'input_tokens',
+        output: 'output_tokens',
+        cacheRead: 'cache_read_tokens',
+        cacheCreation: 'cache_creation_tokens',
+        reported: 'reported_cost_micros',
+      })
+      .count({ requests: '*', withCost: 'reported_cost_micros' })
+      .groupBy('model');
+    const [{ sessions }] = await knex('session_requests')
+      .where(where)
+      .countDistinct({ sessions: 'session_id' });
+    days.push({
+      ...group,
+      // An empty day replaces (removes) what the sessions source held for this key before.
+      activity:
+        toNumber(sessions) > 0
+          ? {
+              sessions: toNumber(sessions),
+              activeSeconds: 0,
+              linesAdded: 0,
+              linesRemoved: 0,
+              commits: 0,
+              pullRequests: 0,
+              toolDecisions: {},
+            }
+          : undefined,
+      models: models.map(m => ({
+        model: m.model,
+        tokens: {
+          input: toNumber(m.input),
+          output: toNumber(m.output),
+          cacheRead: toNumber(m.cacheRead),
+          cacheCreation: toNumber(m.cacheCreation),
+        },
+        // The client's figure when every request of the model came with one, else the price table.
+        costMicros:
+          toNumber(m.withCost) === toNumber(m.requests)
+            ? toNumber(m.reported)
+            : undefined,
+      })),
+    });
+  }
+  return days;
+}

@@ -1,0 +1,191 @@
+import {
+  CostResponse,
+  DateRange,
+  eachDay,
+  isSuppressed,
+  microsToUsd,
+} from 'backstage-plugin-claude-code-analytics-common';
+import { DateTime } from 'luxon';
+import { Knex } from 'knex';
+import { DEFAULT_PRODUCTION_ENVIRONMENT } from '../ingestion/writeDeliveryFacts';
+import { toNumber } from '../store/tables';
+
+const PEOPLE_KINDS = ['user', 'group'];
+
+/**
+ * Merged pull requests in a range: authored by an entity's members for people (User, Group), merged
+ * into the entity's repositories for services (Component, System, Domain).
+ */
+async function countMergedPullRequests(
+  knex: Knex,
+  entityRef: string,
+  kind: string,
+  range: DateRange,
+): Promise<number> {
+  const query = knex('pull_requests as p').whereBetween('p.merged_date', [
+    range.from,
+    range.to,
+  ]);
+  if (PEOPLE_KINDS.includes(kind)) {
+    query
+      .join('user_identities as i', 'i.identity', 'p.author')
+      .join('entity_members as m', 'm.user_ref', 'i.user_ref')
+      .where('m.entity_ref', entityRef);
+  } else {
+    query
+      .join('repository_components as r', 'r.repository', 'p.repository')
+      .join('entity_components as e', 'e.component_ref', 'r.component_ref')
+      .where('e.entity_ref', entityRef);
+  }
+  const [{ n }] = await query.select(
+    knex.raw('COUNT(DISTINCT p.repository || ? || p.number) as n', ['#']),
+  );
+  return toNumber(n);
+}
+
+/** Successful production deployments of the components an entity delivers, in a range. */
+async function countDeployments(
+  knex: Knex,
+  entityRef: string,
+  range: DateRange,
+): Promise<number> {
+  const rows = await knex('deployments as d')
+    .join('repository_components as r', 'r.repository', 'd.repository')
+    .join('entity_components as e', 'e.component_ref', 'r.component_ref')
+    .where('e.entity_ref', entityRef)
+    .where('d.status', 'success')
+    .whereBetween('d.finished_date', [range.from, range.to])
+    .distinct('d.repository', 'd.id', 'd.environment');
+  return rows.filter(row => DEFAULT_PRODUCTION_ENVIRONMENT.test(row.environment))
+    .length;
+}
+
+const per = (usd: number, count: number) => (count > 0 ? usd / count : undefined);
+
+/**
+ * The cost numbers of one entity over a range of days, from the entity rollups, joined with
+ * delivery (merged pull requests, deployments) for unit costs.
+ */
+export async function getCost(
+  knex: Knex,
+  entityRef: string,
+  kind: string,
+  range: DateRange,
+  options: { minimumGroupSize: number },
+): Promise<CostResponse> {
+  const daily: Array<Record<string, any>> = await knex('entity_daily')
+    .select(
+      'date',
+      'cost_micros',
+      'input_tokens',
+      'output_tokens',
+      'cache_read_tokens',
+      'cache_creation_tokens',
+      'unpriced_tokens',
+    )
+    .where('entity_ref', entityRef)
+    .whereBetween('date', [range.from, range.to]);
+  const models: Array<Record<string, any>> = await knex('entity_model_daily')
+    .select('model')
+    .sum({
+      cost: 'cost_micros',
+      input: 'input_tokens',
+      output: 'output_tokens',
+      cacheRead: 'cache_read_tokens',
+      cacheCreation: 'cache_creation_tokens',
+      unpriced: 'unpriced_tokens',
+    })
+    .where('entity_ref', entityRef)
+    .whereBetween('date', [range.from, range.to])
+    .groupBy('model');
+  const [{ activeUsers }] = await knex('usage_facts as f')
+    .join('entity_scopes as s', 's.scope_ref', 'f.scope_ref')
+    .where('s.entity_ref', entityRef)
+    .whereBetween('f.date', [range.from, range.to])
+    .countDistinct({ activeUsers: 'f.user_ref' });
+
+  const monthStart = DateTime.fromISO(range.to, { zone: 'utc' }).startOf('month');
+  const [{ monthToDate }] = await knex('entity_daily')
+    .sum({ monthToDate: 'cost_micros' })
+    .where('entity_ref', entityRef)
+    .whereBetween('date', [monthStart.toISODate()!, range.to]);
+
+  const sum = (column: string) =>
+    daily.reduce((total, row) => total + toNumber(row[column]), 0);
+  const byDate = new Map(daily.map(row => [row.date, toNumber(row.cost_micros)]));
+  const costUsd = microsToUsd(sum('cost_micros'));
+  const tokens = {
+    input: sum('input_tokens'),
+    output: sum('output_tokens'),
+    cacheRead: sum('cache_read_tokens'),
+    cacheCreation: sum('cache_creation_tokens'),
+  };
+  const prompt = tokens.input + tokens.cacheRead + tokens.cacheCreation;
+  const active = toNumber(activeUsers);
+  const mergedPullRequests = await countMergedPullRequests(
+    knex,
+    entityRef,
+    kind,
+    range,
+  );
+  const deployments = await countDeployments(knex, entityRef, range);
+  const monthToDateUsd = microsToUsd(toNumber(monthToDate));
+  const daysElapsed =
+    DateTime.fromISO(range.to, { zone: 'utc' }).day;
+
+  const response: CostResponse = {
+    entityRef,
+    from: range.from,
+    to: range.to,
+    costUsd,
+    tokens,
+    cacheHitRate: prompt > 0 ? tokens.cacheRead / prompt : 0,
+    unpricedTokens: sum('unpriced_tokens'),
+    byModel: models
+      .map(row => ({
+        model: row.model as string,
+        costUsd: microsToUsd(toNumber(row.cost)),
+        tokens: {
+          input: toNumber(row.input),
+          output: toNumber(row.output),
+          cacheRead: toNumber(row.cacheRead),
+          cacheCreation: toNumber(row.cacheCreation),
+        },
+        unpriced: toNumber(row.unpriced) > 0,
+      }))
+      .sort((a, b) => b.costUsd - a.costUsd || a.model.localeCompare(b.model)),
+    daily: eachDay(range).map(date => ({
+      date,
+      costUsd: microsToUsd(byDate.get(date) ?? 0),
+    })),
+    activeUsers: active,
+    costPerActiveUser: per(costUsd, active),
+    mergedPullRequests,
+    costPerMergedPullRequest: per(costUsd, mergedPullRequests),
+    deployments,
+    costPerDeployment: per(costUsd, deployments),
+    monthToDateUsd,
+    monthEndProjectionUsd:
+      (monthToDateUsd / daysElapsed) * monthStart.daysInMonth!,
+    suppressed: false,
+  };
+  if (kind !== 'user' && isSuppressed(active, options.minimumGroupSize)) {
+    return {
+      ...response,
+      costUsd: 0,
+      tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
+      cacheHitRate: 0,
+      unpricedTokens: 0,
+      byModel: [],
+      daily: [],
+      activeUsers: 0,
+      costPerActiveUser: undefined,
+      costPerMergedPullRequest: undefined,
+      costPerDeployment: undefined,
+      monthToDateUsd: 0,
+      monthEndProjectionUsd: 0,
+      suppressed: true,
+    };
+  }
+  return response;
+}
