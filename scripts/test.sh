@@ -15,6 +15,9 @@ export BACKSTAGE_TEST_DISABLE_DOCKER=1
 export CLAUDE_CODE_ANALYTICS_REQUIRE_POSTGRES=1
 export CI=${CI:-true}
 
+# The collector's token totals are compared with both ccusage versions (npm) on the same folders.
+bash "$REPO_ROOT/scripts/install-ccusage.sh"
+
 log "type check"
 yarn tsc
 

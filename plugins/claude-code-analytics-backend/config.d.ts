@@ -49,6 +49,28 @@ export interface Config {
       /** Price multiplier per provider, e.g. `{ bedrock: 1.1 }` for regional endpoints. */
       providerMultipliers?: { [provider: string]: number };
     };
+    anthropic?: {
+      /**
+       * An Admin API key (sk-ant-admin...) of the organisation: switches on the scheduled sync of
+       * the Claude Code Analytics Admin API.
+       * @visibility secret
+       */
+      adminApiKey?: string;
+      /** Default https://api.anthropic.com. */
+      baseUrl?: string;
+      /** Days read on the first run and kept complete (gaps are filled). Default 90. */
+      backfillDays?: number;
+      /** The most recent days, read again on every run since a day fills until it is over. Default 3. */
+      rereadDays?: number;
+      /** Retries of a 429 or 5xx answer. Default 5. */
+      maxRetries?: number;
+      /** When the sync runs. Default hourly. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    otlp?: {
+      /** Largest accepted OTLP export in bytes, before and after gzip. Default 5 MiB. */
+      maxBytes?: number;
+    };
     import?: {
       /** Largest accepted body of `POST /v1/import`, in bytes. Default 100 MiB. */
       maxBytes?: number;

@@ -1,8 +1,10 @@
 /*
- * Session-level usage: one row per API request of a Claude Code session, from OTLP `api_request`
- * events, the transcript collector and NDJSON imports. The same request arriving by several paths is
- * merged on request_key, so it counts once; the rows are summed into usage_*_daily as the
- * `sessions` source.
+ * Session-level usage: one row per API request of a Claude Code session (from OTLP `api_request`
+ * events, the transcript collector and NDJSON imports), merged on request_key so that a request
+ * arriving by several paths counts once; and the OTLP metric data points of sessions (sessions,
+ * lines, commits, pull requests, active time, edit decisions), kept per series and interval so that
+ * a batch delivered twice counts once and cumulative series become deltas. Both are summed into
+ * usage_*_daily as the `sessions` source.
  */
 
 // @ts-check
@@ -37,11 +39,35 @@ exports.up = async function up(knex) {
     table.index(['identity', 'date'], 'session_requests_identity_idx');
     table.index(['session_id'], 'session_requests_session_idx');
   });
+
+  await knex.schema.createTable('session_metric_points', table => {
+    table.comment('OTLP metric data points of Claude Code sessions, one per series and interval');
+    table.string('series_hash', 64).notNullable().comment('sha256 of metric + attributes');
+    table.string('start_nano', 24).notNullable();
+    table.string('time_nano', 24).notNullable();
+    table.string('session_id', 128).notNullable();
+    table.string('identity', 320).notNullable();
+    table.string('date', 10).notNullable();
+    table.string('provider', 64).notNullable();
+    table.string('repository', 255).notNullable().defaultTo('');
+    table
+      .string('measure', 32)
+      .notNullable()
+      .comment('sessions, lines_added, commits, tool_accepted, tokens_input, cost_usd, ...');
+    table.string('tool', 128).notNullable().defaultTo('');
+    table.string('model', 255).notNullable().defaultTo('');
+    table.double('value').notNullable().comment('as received');
+    table.double('delta').notNullable().comment('the increase this point stands for');
+    table.timestamp('received_at', { useTz: true }).notNullable();
+    table.primary(['series_hash', 'start_nano', 'time_nano']);
+    table.index(['identity', 'date'], 'session_metric_points_identity_idx');
+  });
 };
 
 /**
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
+  await knex.schema.dropTable('session_metric_points');
   await knex.schema.dropTable('session_requests');
 };

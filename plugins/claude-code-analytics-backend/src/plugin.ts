@@ -8,7 +8,10 @@ import { readAnalyticsConfig } from './config/readAnalyticsConfig';
 import { OwnershipIndexer } from './ownership/OwnershipIndexer';
 import { RollupEngine } from './rollups/RollupEngine';
 import { createRouter } from './service/router';
+import { AdminApiClient } from './sources/adminApi/AdminApiClient';
+import { AdminApiUsageSource } from './sources/adminApi/AdminApiUsageSource';
 import { DemoSource } from './sources/DemoSource';
+import { OtlpReceiver } from './sources/otlp/OtlpReceiver';
 import { migrateStore } from './store/migrateStore';
 
 /**
@@ -77,6 +80,32 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
           fn: () => rollups.run(),
         });
 
+        if (config.anthropic) {
+          const { anthropic } = config;
+          const adminApi = AdminApiUsageSource.create({
+            knex,
+            client: AdminApiClient.create({
+              apiKey: anthropic.adminApiKey,
+              baseUrl: anthropic.baseUrl,
+              logger,
+              maxRetries: anthropic.maxRetries,
+            }),
+            logger,
+            pricing: config.pricing,
+            backfillDays: anthropic.backfillDays,
+            rereadDays: anthropic.rereadDays,
+          });
+          await scheduler.scheduleTask({
+            id: 'claude-code-analytics-admin-api',
+            ...anthropic.schedule,
+            fn: async () => {
+              const summary = await adminApi.run();
+              logger.info(`Admin API sync: ${JSON.stringify(summary)}`);
+              await rollups.run();
+            },
+          });
+        }
+
         if (config.demo.enabled) {
           const demo = DemoSource.create({
             knex,
@@ -105,6 +134,13 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
             catalog,
             config,
             rollups,
+            logger,
+            otlp: OtlpReceiver.create({
+              knex,
+              pricing: config.pricing,
+              logger,
+              maxBytes: config.otlpMaxBytes,
+            }),
           }),
         );
       },

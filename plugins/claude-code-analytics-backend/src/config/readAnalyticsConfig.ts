@@ -23,6 +23,17 @@ export type AnalyticsConfig = {
   pricing: PricingOptions;
   /** Largest accepted body of `POST /v1/import`, in bytes. */
   importMaxBytes: number;
+  /** Largest accepted OTLP export, in bytes, compressed or not. */
+  otlpMaxBytes: number;
+  /** The Admin API source; undefined when no admin key is configured. */
+  anthropic?: {
+    adminApiKey: string;
+    baseUrl?: string;
+    backfillDays: number;
+    rereadDays: number;
+    maxRetries: number;
+    schedule: SchedulerServiceTaskScheduleDefinition;
+  };
   demo: { enabled: boolean; seed: number; days: number };
 };
 
@@ -35,6 +46,29 @@ function readSchedule(
   return block
     ? readSchedulerServiceTaskScheduleDefinitionFromConfig(block)
     : fallback;
+}
+
+function readAnthropic(
+  config: Config | undefined,
+): AnalyticsConfig['anthropic'] {
+  const anthropic = config?.getOptionalConfig('anthropic');
+  const adminApiKey = anthropic?.getOptionalString('adminApiKey');
+  if (!anthropic || !adminApiKey) {
+    return undefined;
+  }
+  return {
+    adminApiKey,
+    baseUrl: anthropic.getOptionalString('baseUrl'),
+    backfillDays: anthropic.getOptionalNumber('backfillDays') ?? 90,
+    rereadDays: anthropic.getOptionalNumber('rereadDays') ?? 3,
+    maxRetries: anthropic.getOptionalNumber('maxRetries') ?? 5,
+    // The data is about an hour late: reading more often finds nothing new.
+    schedule: readSchedule(anthropic, 'schedule', {
+      frequency: { hours: 1 },
+      timeout: { minutes: 30 },
+      initialDelay: { seconds: 30 },
+    }),
+  };
 }
 
 export function readAnalyticsConfig(rootConfig: Config): AnalyticsConfig {
@@ -99,6 +133,8 @@ export function readAnalyticsConfig(rootConfig: Config): AnalyticsConfig {
     },
     importMaxBytes:
       config?.getOptionalNumber('import.maxBytes') ?? 100 * 1024 * 1024,
+    otlpMaxBytes: config?.getOptionalNumber('otlp.maxBytes') ?? 5 * 1024 * 1024,
+    anthropic: readAnthropic(config),
     demo: {
       enabled: config?.getOptionalBoolean('demo.enabled') ?? false,
       seed: config?.getOptionalNumber('demo.seed') ?? 42,

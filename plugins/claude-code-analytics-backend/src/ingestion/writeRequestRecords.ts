@@ -5,11 +5,11 @@ import { chunked } from '../store/chunked';
 import { toNumber } from '../store/tables';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { PricingOptions } from './PricingOptions';
-import { UsageDay } from './types';
-import { writeUsageDays } from './writeUsageDays';
-
-/** The source id under which merged session-level usage is reconciled. */
-export const SESSIONS_SOURCE = 'sessions';
+import {
+  SessionGroup,
+  sessionGroupKey,
+  writeSessionUsage,
+} from './sumSessionUsage';
 
 type SessionRequestRow = {
   request_key: string;
@@ -109,12 +109,6 @@ function merge(a: SessionRequestRow, b: SessionRequestRow): SessionRequestRow {
   };
 }
 
-type GroupKey = Pick<
-  SessionRequestRow,
-  'identity' | 'date' | 'provider' | 'repository'
->;
-const groupString = (g: GroupKey) =>
-  [g.identity, g.date, g.provider, g.repository].join('\u0000');
 
 /**
  * Writes request records of one session-level source (OTLP, transcripts, import), merging requests
@@ -142,14 +136,14 @@ export async function writeRequestRecords(
     return 0;
   }
 
-  const affected = new Map<string, GroupKey>();
+  const affected = new Map<string, SessionGroup>();
   await knex.transaction(async tx => {
     for (const chunk of chunked([...incoming.keys()], 300)) {
       const existing: SessionRequestRow[] = await tx('session_requests')
         .select()
         .whereIn('request_key', chunk);
       for (const row of existing) {
-        affected.set(groupString(row), row);
+        affected.set(sessionGroupKey(row), row);
         incoming.set(
           row.request_key,
           merge(row, incoming.get(row.request_key)!),
@@ -164,75 +158,8 @@ export async function writeRequestRecords(
     }
   });
   for (const row of incoming.values()) {
-    affected.set(groupString(row), row);
+    affected.set(sessionGroupKey(row), row);
   }
-  await writeUsageDays(
-    knex,
-    SESSIONS_SOURCE,
-    await sumSessionUsage(knex, [...affected.values()]),
-    pricing,
-  );
+  await writeSessionUsage(knex, [...affected.values()], pricing);
   return incoming.size;
-}
-
-/** Sums the merged requests of identity-days into usage days of the `sessions` source. */
-async function sumSessionUsage(
-  knex: Knex,
-  groups: GroupKey[],
-): Promise<UsageDay[]> {
-  const days: UsageDay[] = [];
-  for (const group of groups) {
-    const where = {
-      identity: group.identity,
-      date: group.date,
-      provider: group.provider,
-      repository: group.repository,
-    };
-    const models: Array<Record<string, any>> = await knex('session_requests')
-      .where(where)
-      .select('model')
-      .sum({
-        input: 'input_tokens',
-        output: 'output_tokens',
-        cacheRead: 'cache_read_tokens',
-        cacheCreation: 'cache_creation_tokens',
-        reported: 'reported_cost_micros',
-      })
-      .count({ requests: '*', withCost: 'reported_cost_micros' })
-      .groupBy('model');
-    const [{ sessions }] = await knex('session_requests')
-      .where(where)
-      .countDistinct({ sessions: 'session_id' });
-    days.push({
-      ...group,
-      // An empty day replaces (removes) what the sessions source held for this key before.
-      activity:
-        toNumber(sessions) > 0
-          ? {
-              sessions: toNumber(sessions),
-              activeSeconds: 0,
-              linesAdded: 0,
-              linesRemoved: 0,
-              commits: 0,
-              pullRequests: 0,
-              toolDecisions: {},
-            }
-          : undefined,
-      models: models.map(m => ({
-        model: m.model,
-        tokens: {
-          input: toNumber(m.input),
-          output: toNumber(m.output),
-          cacheRead: toNumber(m.cacheRead),
-          cacheCreation: toNumber(m.cacheCreation),
-        },
-        // The client's figure when every request of the model came with one, else the price table.
-        costMicros:
-          toNumber(m.withCost) === toNumber(m.requests)
-            ? toNumber(m.reported)
-            : undefined,
-      })),
-    });
-  }
-  return days;
 }

@@ -2,6 +2,7 @@ import {
   AuthService,
   BackstageCredentials,
   HttpAuthService,
+  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -24,6 +25,8 @@ import { Knex } from 'knex';
 import { AnalyticsConfig } from '../config/readAnalyticsConfig';
 import { importRecords } from '../ingestion/importRecords';
 import { RollupEngine } from '../rollups/RollupEngine';
+import { OtlpReceiver } from '../sources/otlp/OtlpReceiver';
+import { readRequestBody } from '../sources/otlp/readRequestBody';
 import { getAdoption } from './getAdoption';
 import { getCost } from './getCost';
 import { getStatus } from './getStatus';
@@ -37,6 +40,8 @@ export type RouterOptions = {
   catalog: CatalogService;
   config: AnalyticsConfig;
   rollups: RollupEngine;
+  otlp: OtlpReceiver;
+  logger: LoggerService;
 };
 
 /**
@@ -45,8 +50,17 @@ export type RouterOptions = {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { knex, httpAuth, auth, permissions, catalog, config, rollups } =
-    options;
+  const {
+    knex,
+    httpAuth,
+    auth,
+    permissions,
+    catalog,
+    config,
+    rollups,
+    otlp,
+    logger,
+  } = options;
   const router = Router();
 
   /** Resolves the entity of a request, or answers 400/404. */
@@ -168,6 +182,26 @@ export async function createRouter(
       res.json(result);
     },
   );
+
+  for (const signal of ['metrics', 'logs'] as const) {
+    router.post(
+      `/otlp/v1/${signal}`,
+      async (req, res) => {
+        await httpAuth.credentials(req, { allow: ['service', 'user'] });
+        const response = await otlp.receive(
+          signal,
+          await readRequestBody(req, config.otlpMaxBytes),
+          req.headers['content-type'],
+          req.headers['content-encoding'],
+        );
+        // Visible in the API within seconds; the exporter does not wait for the rollups.
+        rollups
+          .run()
+          .catch(error => logger.error(`Rollups after OTLP failed: ${error}`));
+        res.status(200).type(response.contentType).send(response.body);
+      },
+    );
+  }
 
   router.get('/v1/status', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });

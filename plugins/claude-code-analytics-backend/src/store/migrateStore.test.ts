@@ -31,6 +31,7 @@ const TABLES = [
   'source_cursors',
   'source_status',
   'session_requests',
+  'session_metric_points',
 ];
 
 describe('migrations', () => {

@@ -1,0 +1,190 @@
+import { promises as fs } from 'node:fs';
+import type { CollectorState, FileState } from '../state/CollectorState';
+import type { SentKeys } from '../state/SentKeys';
+import { findTranscriptFiles } from './findTranscriptFiles';
+import { scanTranscriptFile } from './scanTranscriptFile';
+import {
+  type TranscriptUsage,
+  totalTokens,
+  usageDedupeKey,
+} from './TranscriptUsage';
+
+/**
+ * A deduplicated usage found by a scan.
+ *
+ * @public
+ */
+export type FoundUsage = {
+  usage: TranscriptUsage;
+  /** Dedupe key, undefined for lines without a message id. */
+  key?: string;
+  total: number;
+};
+
+/**
+ * Result of a full scan.
+ *
+ * @public
+ */
+export type FullScan = {
+  usages: FoundUsage[];
+  files: number;
+  malformedLines: number;
+};
+
+/**
+ * Result of an incremental scan: the new usages and what the state becomes once they are sent.
+ * `lastUsageIndex[path]` is the index of the last usage that depends on that file; the file's new
+ * state may only be saved once every usage up to that index was accepted (-1: at once).
+ *
+ * @public
+ */
+export type IncrementalScan = {
+  usages: FoundUsage[];
+  nextFiles: Record<string, FileState>;
+  lastUsageIndex: Record<string, number>;
+  /** Files in the state that no longer exist. */
+  deletedFiles: string[];
+  malformedLines: number;
+};
+
+/**
+ * Collects usage from every transcript file, keeping one copy per request: the copy with the
+ * largest token total (Claude Code writes one line per content block, and early lines of a
+ * streamed response can carry partial output counts).
+ */
+class UsageCollector {
+  readonly usages: FoundUsage[] = [];
+  private readonly indexByKey = new Map<string, number>();
+
+  /** Adds a usage; returns the index it was stored at (or merged into). */
+  add(usage: TranscriptUsage): number {
+    const key = usageDedupeKey(usage);
+    const total = totalTokens(usage.tokens);
+    if (key === undefined) {
+      this.usages.push({ usage, total });
+      return this.usages.length - 1;
+    }
+    const index = this.indexByKey.get(key);
+    if (index === undefined) {
+      this.indexByKey.set(key, this.usages.length);
+      this.usages.push({ usage, key, total });
+      return this.usages.length - 1;
+    }
+    if (total > this.usages[index].total) {
+      this.usages[index] = { usage, key, total };
+    }
+    return index;
+  }
+}
+
+/**
+ * Reads Claude Code transcripts from a set of config directories, either fully (for local
+ * reports) or incrementally against a {@link CollectorState} (for pushing).
+ *
+ * @public
+ */
+export class TranscriptReader {
+  private constructor(private readonly configDirs: string[]) {}
+
+  /** A reader of the `projects` folders of `configDirs`. */
+  static create(options: { configDirs: string[] }): TranscriptReader {
+    return new TranscriptReader(options.configDirs);
+  }
+
+  /** Reads every file from the start, including a last line that is still being written. */
+  async readAll(): Promise<FullScan> {
+    const files = await findTranscriptFiles(this.configDirs);
+    const collector = new UsageCollector();
+    let malformedLines = 0;
+    for (const path of files) {
+      try {
+        const result = await scanTranscriptFile(
+          path,
+          { includeUnterminatedLine: true },
+          usage => collector.add(usage),
+        );
+        malformedLines += result.malformedLines;
+      } catch (error: any) {
+        // Deleted between listing and reading (Claude Code cleans up old sessions).
+        if (error?.code !== 'ENOENT') {
+          throw error;
+        }
+      }
+    }
+    return { usages: collector.usages, files: files.length, malformedLines };
+  }
+
+  /**
+   * Reads what was appended since the state was saved. A file that shrank or whose inode changed
+   * (rotated, truncated, replaced) is read again from the start; the sent keys keep its old
+   * requests from being sent twice. Usages already sent with at least the same token total are
+   * left out.
+   */
+  async readNew(
+    state: CollectorState,
+    sent: SentKeys,
+  ): Promise<IncrementalScan> {
+    const files = await findTranscriptFiles(this.configDirs);
+    const collector = new UsageCollector();
+    const nextFiles: Record<string, FileState> = {};
+    const lastUsageIndex: Record<string, number> = {};
+    let malformedLines = 0;
+
+    for (const path of files) {
+      let stat;
+      try {
+        stat = await fs.stat(path, { bigint: true });
+      } catch {
+        continue;
+      }
+      const size = Number(stat.size);
+      const inode = stat.ino.toString();
+      const mtimeMs = Number(stat.mtimeMs);
+      const previous = state.files[path];
+      const unchanged =
+        previous?.inode === inode &&
+        previous.size === size &&
+        previous.mtimeMs === mtimeMs;
+      if (unchanged) {
+        continue;
+      }
+      const continues =
+        previous?.inode === inode &&
+        size >= previous.offset &&
+        size >= previous.size;
+      let last = -1;
+      let result;
+      try {
+        result = await scanTranscriptFile(
+          path,
+          { start: continues ? previous.offset : 0 },
+          usage => {
+            const key = usageDedupeKey(usage);
+            if (key !== undefined && sent.has(key, totalTokens(usage.tokens))) {
+              return;
+            }
+            last = Math.max(last, collector.add(usage));
+          },
+        );
+      } catch (error: any) {
+        if (error?.code === 'ENOENT') {
+          continue;
+        }
+        throw error;
+      }
+      malformedLines += result.malformedLines;
+      nextFiles[path] = { size, inode, mtimeMs, offset: result.endOffset };
+      lastUsageIndex[path] = last;
+    }
+
+    const listed = new Set(files);
+    return {
+      usages: collector.usages,
+      nextFiles,
+      lastUsageIndex,
+      deletedFiles: Object.keys(state.files).filter(path => !listed.has(path)),
+      malformedLines,
+    };
+  }
+}

@@ -1,0 +1,156 @@
+import { Knex } from 'knex';
+import { toNumber } from '../store/tables';
+import { PricingOptions } from './PricingOptions';
+import { ModelUsage, UsageDay } from './types';
+import { writeUsageDays } from './writeUsageDays';
+
+/** The source id under which merged session-level usage is reconciled. */
+export const SESSIONS_SOURCE = 'sessions';
+
+/** One identity's session-level usage of one provider and repository on one UTC day. */
+export type SessionGroup = {
+  identity: string;
+  date: string;
+  provider: string;
+  repository: string;
+};
+
+export const sessionGroupKey = (g: SessionGroup) =>
+  [g.identity, g.date, g.provider, g.repository].join('\u0000');
+
+const TOKEN_MEASURES = {
+  tokens_input: 'input',
+  tokens_output: 'output',
+  tokens_cache_read: 'cacheRead',
+  tokens_cache_creation: 'cacheCreation',
+} as const;
+
+/**
+ * Sums session-level data of identity-days into usage days of the `sessions` source.
+ *
+ * Activity (sessions, lines, commits, pull requests, active time, edit decisions) comes from OTLP
+ * metric points; without them, sessions are the distinct sessions of the requests. Tokens and cost
+ * come from the merged requests (OTLP `api_request` events, transcripts, imports); only when a group
+ * has no request at all do the OTLP token and cost metrics stand in, so that the same tokens are
+ * never taken from both.
+ */
+async function sumSessionUsage(
+  knex: Knex,
+  group: SessionGroup,
+): Promise<UsageDay> {
+  const where = {
+    identity: group.identity,
+    date: group.date,
+    provider: group.provider,
+    repository: group.repository,
+  };
+  const requestModels: Array<Record<string, any>> = await knex(
+    'session_requests',
+  )
+    .where(where)
+    .select('model')
+    .sum({
+      input: 'input_tokens',
+      output: 'output_tokens',
+      cacheRead: 'cache_read_tokens',
+      cacheCreation: 'cache_creation_tokens',
+      reported: 'reported_cost_micros',
+    })
+    .count({ requests: '*', withCost: 'reported_cost_micros' })
+    .groupBy('model');
+  const [{ sessions: requestSessions }] = await knex('session_requests')
+    .where(where)
+    .countDistinct({ sessions: 'session_id' });
+  const points: Array<Record<string, any>> = await knex('session_metric_points')
+    .where(where)
+    .select('measure', 'tool', 'model')
+    .sum({ delta: 'delta' })
+    .groupBy('measure', 'tool', 'model');
+
+  const measure = (name: string) =>
+    points
+      .filter(p => p.measure === name)
+      .reduce((sum, p) => sum + toNumber(p.delta), 0);
+  const toolDecisions: Record<string, { accepted: number; rejected: number }> =
+    {};
+  for (const point of points) {
+    if (point.measure === 'tool_accepted' || point.measure === 'tool_rejected') {
+      const counts = toolDecisions[point.tool] ?? { accepted: 0, rejected: 0 };
+      counts[point.measure === 'tool_accepted' ? 'accepted' : 'rejected'] +=
+        Math.round(toNumber(point.delta));
+      toolDecisions[point.tool] = counts;
+    }
+  }
+
+  let models: ModelUsage[] = requestModels.map(m => ({
+    model: m.model,
+    tokens: {
+      input: toNumber(m.input),
+      output: toNumber(m.output),
+      cacheRead: toNumber(m.cacheRead),
+      cacheCreation: toNumber(m.cacheCreation),
+    },
+    // The client's figure when every request of the model came with one, else the price table.
+    costMicros:
+      toNumber(m.withCost) === toNumber(m.requests)
+        ? toNumber(m.reported)
+        : undefined,
+  }));
+  if (models.length === 0) {
+    const byModel = new Map<string, ModelUsage>();
+    for (const point of points) {
+      const type =
+        TOKEN_MEASURES[point.measure as keyof typeof TOKEN_MEASURES];
+      if (!type && point.measure !== 'cost_usd') {
+        continue;
+      }
+      const usage = byModel.get(point.model) ?? {
+        model: point.model,
+        tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
+        costMicros: 0,
+      };
+      if (type) {
+        usage.tokens[type] += Math.round(toNumber(point.delta));
+      } else {
+        usage.costMicros! += Math.round(toNumber(point.delta) * 1e6);
+      }
+      byModel.set(point.model, usage);
+    }
+    models = [...byModel.values()];
+  }
+
+  const hasMetrics = points.length > 0;
+  const sessions = hasMetrics
+    ? Math.round(measure('sessions'))
+    : toNumber(requestSessions);
+  const activity = {
+    sessions,
+    activeSeconds: Math.round(measure('active_seconds')),
+    linesAdded: Math.round(measure('lines_added')),
+    linesRemoved: Math.round(measure('lines_removed')),
+    commits: Math.round(measure('commits')),
+    pullRequests: Math.round(measure('pull_requests')),
+    toolDecisions,
+  };
+  const empty = !hasMetrics && requestModels.length === 0;
+  return {
+    ...group,
+    // An empty day replaces (removes) what the sessions source held for this key before.
+    activity: empty ? undefined : activity,
+    models,
+  };
+}
+
+/** Re-sums session-level groups into the `sessions` source and queues their rollups. */
+export async function writeSessionUsage(
+  knex: Knex,
+  groups: SessionGroup[],
+  pricing: PricingOptions,
+): Promise<void> {
+  const unique = new Map(groups.map(g => [sessionGroupKey(g), g]));
+  const days: UsageDay[] = [];
+  for (const group of unique.values()) {
+    days.push(await sumSessionUsage(knex, group));
+  }
+  await writeUsageDays(knex, SESSIONS_SOURCE, days, pricing);
+}

@@ -1,0 +1,132 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
+import { Knex } from 'knex';
+import protobuf from 'protobufjs/minimal';
+import { PricingOptions } from '../../ingestion/PricingOptions';
+import { writeMetricPoints } from '../../ingestion/writeMetricPoints';
+import { writeRequestRecords } from '../../ingestion/writeRequestRecords';
+import { decodeOtlpRequest, OtlpSignal } from './decodeOtlpRequest';
+import { readClaudeCodeEvents } from './readClaudeCodeEvents';
+import { readClaudeCodeMetrics } from './readClaudeCodeMetrics';
+import { requestRecordFromEvent } from './requestRecordFromEvent';
+
+/** The source id of data received over OTLP. */
+export const OTLP_SOURCE = 'otlp';
+
+/** An OTLP/HTTP response: the body in the encoding of the request. */
+export type OtlpResponse = { contentType: string; body: Buffer | string };
+
+/**
+ * Encodes an Export{Metrics,Logs}ServiceResponse. Both have one field, partial_success (1), whose
+ * message holds the rejected count (1, int64) and an error message (2); an empty message means
+ * complete success.
+ */
+function encodeProtobufResponse(rejected: number, message: string): Buffer {
+  if (rejected === 0) {
+    return Buffer.alloc(0);
+  }
+  const writer = protobuf.Writer.create();
+  writer.uint32((1 << 3) | 2).fork();
+  writer.uint32((1 << 3) | 0).int64(rejected);
+  writer.uint32((2 << 3) | 2).string(message);
+  writer.ldelim();
+  return Buffer.from(writer.finish());
+}
+
+/**
+ * Receives Claude Code's OTLP/HTTP exports. Metric points become session activity; `api_request`
+ * events become request records merged with transcripts. Prompt, response and tool contents are
+ * never read into anything that is stored.
+ */
+export class OtlpReceiver {
+  private constructor(
+    private readonly knex: Knex,
+    private readonly pricing: PricingOptions,
+    private readonly logger: LoggerService,
+    private readonly maxBytes: number,
+  ) {}
+
+  static create(options: {
+    knex: Knex;
+    pricing: PricingOptions;
+    logger: LoggerService;
+    maxBytes: number;
+  }) {
+    return new OtlpReceiver(
+      options.knex,
+      options.pricing,
+      options.logger,
+      options.maxBytes,
+    );
+  }
+
+  /**
+   * Decodes, validates and stores one export. Throws OtlpDecodeError (400/415) or
+   * OtlpPayloadTooLargeError (413) before anything is stored.
+   */
+  async receive(
+    signal: OtlpSignal,
+    body: Buffer,
+    contentType: string | undefined,
+    contentEncoding: string | undefined,
+  ): Promise<OtlpResponse> {
+    let rejected: number;
+    let reasons: string[];
+    if (signal === 'metrics') {
+      const request = decodeOtlpRequest('metrics', body, contentType, contentEncoding, {
+        maxBytes: this.maxBytes,
+      });
+      const result = readClaudeCodeMetrics(request);
+      await writeMetricPoints(this.knex, result.points, this.pricing);
+      rejected = result.rejected;
+      reasons = result.rejectReasons;
+    } else {
+      const request = decodeOtlpRequest('logs', body, contentType, contentEncoding, {
+        maxBytes: this.maxBytes,
+      });
+      const result = readClaudeCodeEvents(request);
+      const records: RequestRecord[] = [];
+      for (const event of result.events) {
+        if (event.type === 'api_request') {
+          const record = requestRecordFromEvent(event);
+          if (record) {
+            records.push(record);
+          }
+        }
+      }
+      await writeRequestRecords(this.knex, OTLP_SOURCE, records, this.pricing);
+      rejected = result.rejected;
+      reasons = result.rejectReasons;
+    }
+    await this.knex('source_status')
+      .insert({ source: OTLP_SOURCE, last_received_at: new Date(), last_success_at: new Date(), rows: 1 })
+      .onConflict('source')
+      .merge({
+        last_received_at: new Date(),
+        last_success_at: new Date(),
+        rows: this.knex.raw('?? + 1', ['source_status.rows']),
+      });
+    if (rejected > 0) {
+      this.logger.warn(
+        `OTLP ${signal}: rejected ${rejected} items: ${reasons.join('; ')}`,
+      );
+    }
+    const message = reasons.join('; ');
+    if (contentType?.includes('protobuf')) {
+      return {
+        contentType: 'application/x-protobuf',
+        body: encodeProtobufResponse(rejected, message),
+      };
+    }
+    const field =
+      signal === 'metrics' ? 'rejectedDataPoints' : 'rejectedLogRecords';
+    return {
+      contentType: 'application/json',
+      body: JSON.stringify(
+        rejected > 0
+          ? { partialSuccess: { [field]: rejected, errorMessage: message } }
+          : {},
+      ),
+    };
+  }
+}
