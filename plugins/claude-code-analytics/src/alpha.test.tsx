@@ -12,6 +12,7 @@ import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { adoptionResponse } from './__fixtures__/adoptionResponse';
+import { costResponse } from './__fixtures__/costResponse';
 import { ClaudeCodeAnalyticsApi, claudeCodeAnalyticsApiRef } from './api';
 import plugin from './alpha';
 
@@ -38,6 +39,9 @@ describe('claude-code-analytics alpha plugin', () => {
   const card = plugin.getExtension(
     'entity-card:claude-code-analytics/adoption',
   );
+  const costCard = plugin.getExtension(
+    'entity-card:claude-code-analytics/cost',
+  );
 
   it('provides the client of the analytics api', () => {
     const factory = createExtensionTester(
@@ -53,22 +57,43 @@ describe('claude-code-analytics alpha plugin', () => {
     ).toEqual(['core.discovery', 'core.fetch']);
   });
 
-  it('shows the card only on entities with analytics', () => {
+  /** Which of a team, a component with a repository and one without a card shows on. */
+  function whereShown(filter: ((entity: Entity) => boolean) | undefined) {
+    return {
+      team: filter?.(team),
+      componentWithRepository: filter?.(
+        component({ 'github.com/project-slug': 'acme/payments' }),
+      ),
+      componentWithoutRepository: filter?.(component()),
+    };
+  }
+
+  const shownOnlyWithAnalytics = {
+    team: true,
+    componentWithRepository: true,
+    componentWithoutRepository: false,
+  };
+
+  it('shows the adoption card only on entities with analytics', () => {
     const filter = createExtensionTester(card).get(
       EntityCardBlueprint.dataRefs.filterFunction,
     );
 
-    expect(filter).toBeDefined();
-    expect(filter!(team)).toBe(true);
-    expect(
-      filter!(component({ 'github.com/project-slug': 'acme/payments' })),
-    ).toBe(true);
-    expect(filter!(component())).toBe(false);
+    expect(whereShown(filter)).toEqual(shownOnlyWithAnalytics);
+  });
+
+  it('shows the cost card only on entities with analytics', () => {
+    const filter = createExtensionTester(costCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
+
+    expect(whereShown(filter)).toEqual(shownOnlyWithAnalytics);
   });
 
   it('renders the adoption card of the current entity', async () => {
     const analyticsApi: ClaudeCodeAnalyticsApi = {
       getAdoption: jest.fn().mockResolvedValue(adoptionResponse),
+      getCost: jest.fn().mockResolvedValue(costResponse),
     };
 
     await renderInTestApp(
@@ -83,6 +108,27 @@ describe('claude-code-analytics alpha plugin', () => {
     expect(analyticsApi.getAdoption).toHaveBeenCalledWith(
       expect.objectContaining({ entityRef: 'group:default/team-a' }),
     );
+  });
+
+  it('renders the cost card of the current entity', async () => {
+    const analyticsApi: ClaudeCodeAnalyticsApi = {
+      getAdoption: jest.fn().mockResolvedValue(adoptionResponse),
+      getCost: jest.fn().mockResolvedValue(costResponse),
+    };
+
+    await renderInTestApp(
+      <EntityProvider entity={team}>
+        {createExtensionTester(costCard).reactElement()}
+      </EntityProvider>,
+      { apis: [[claudeCodeAnalyticsApiRef, analyticsApi]] },
+    );
+
+    expect(await screen.findByText('Claude Code cost')).toBeInTheDocument();
+    expect(await screen.findByText('$35.3k')).toBeInTheDocument();
+    expect(analyticsApi.getCost).toHaveBeenCalledWith(
+      expect.objectContaining({ entityRef: 'group:default/team-a' }),
+    );
+    expect(analyticsApi.getAdoption).not.toHaveBeenCalled();
   });
 
   it('wires the card to the real client when the plugin is installed', async () => {
@@ -104,5 +150,26 @@ describe('claude-code-analytics alpha plugin', () => {
     );
 
     expect(await screen.findByText('12 of 40')).toBeInTheDocument();
+  });
+
+  it('wires the cost card to the real client when the plugin is installed', async () => {
+    server.use(
+      http.get(
+        'http://localhost:7007/api/claude-code-analytics/v1/entities/group/default/team-a/cost',
+        () => HttpResponse.json(costResponse),
+      ),
+    );
+
+    await renderInTestApp(
+      <EntityProvider entity={team}>
+        {createExtensionTester(costCard).reactElement()}
+      </EntityProvider>,
+      {
+        features: [plugin],
+        apis: [mockApis.discovery({ baseUrl: 'http://localhost:7007' })],
+      },
+    );
+
+    expect(await screen.findByText('$35.3k')).toBeInTheDocument();
   });
 });

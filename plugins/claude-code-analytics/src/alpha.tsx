@@ -27,10 +27,19 @@ const adoptionEntityCard = EntityCardBlueprint.make({
   },
 });
 
+const costEntityCard = EntityCardBlueprint.make({
+  name: 'cost',
+  params: {
+    filter: isClaudeCodeAnalyticsAvailable,
+    loader: () => import('./components/CostCard').then(m => <m.CostCard />),
+  },
+});
+
 /**
  * The Claude Code Analytics plugin for the new frontend system: the API client and the
- * `entity-card:claude-code-analytics/adoption` card on User, Group, System, Domain and (with a
- * `github.com/project-slug` annotation) Component pages.
+ * `entity-card:claude-code-analytics/adoption` and `entity-card:claude-code-analytics/cost` cards
+ * on User, Group, System, Domain and (with a `github.com/project-slug` annotation) Component
+ * pages.
  *
  * @alpha
  */
@@ -38,5 +47,5 @@ export default createFrontendPlugin({
   pluginId: 'claude-code-analytics',
   title: 'Claude Code Analytics',
   info: { packageJson: () => import('../package.json') },
-  extensions: [claudeCodeAnalyticsApi, adoptionEntityCard],
+  extensions: [claudeCodeAnalyticsApi, adoptionEntityCard, costEntityCard],
 });

@@ -7,7 +7,9 @@
 export {
   claudeCodeAnalyticsPlugin,
   EntityClaudeCodeAdoptionCard,
+  EntityClaudeCodeCostCard,
 } from './plugin';
 export { isClaudeCodeAnalyticsAvailable } from './isClaudeCodeAnalyticsAvailable';
 export * from './api';
 export type { AdoptionCardProps } from './components/AdoptionCard';
+export type { CostCardProps } from './components/CostCard';

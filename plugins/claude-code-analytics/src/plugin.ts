@@ -39,3 +39,18 @@ export const EntityClaudeCodeAdoptionCard = claudeCodeAnalyticsPlugin.provide(
     },
   }),
 );
+
+/**
+ * Entity card with the Claude Code cost of the current entity; show it where
+ * {@link isClaudeCodeAnalyticsAvailable} holds.
+ *
+ * @public
+ */
+export const EntityClaudeCodeCostCard = claudeCodeAnalyticsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityClaudeCodeCostCard',
+    component: {
+      lazy: () => import('./components/CostCard').then(m => m.CostCard),
+    },
+  }),
+);

@@ -1,5 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { AdoptionResponse } from 'backstage-plugin-claude-code-analytics-common';
+import {
+  AdoptionResponse,
+  CostResponse,
+} from 'backstage-plugin-claude-code-analytics-common';
 
 /**
  * The entity and period of a request to the analytics API.
@@ -28,6 +31,15 @@ export interface ClaudeCodeAnalyticsApi {
    *   not see another person's individual usage, or 404 for an unknown entity.
    */
   getAdoption(request: EntityPeriodRequest): Promise<AdoptionResponse>;
+
+  /**
+   * Claude Code cost of an entity in a period: spend, tokens, spend by model and per unit of
+   * delivery, month to date and a month-end projection.
+   *
+   * @throws ResponseError when the backend answers with an error, e.g. 403 when the viewer may
+   *   not see another person's individual usage, or 404 for an unknown entity.
+   */
+  getCost(request: EntityPeriodRequest): Promise<CostResponse>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { adoptionResponse } from '../__fixtures__/adoptionResponse';
+import { costResponse } from '../__fixtures__/costResponse';
 import { ClaudeCodeAnalyticsClient } from './ClaudeCodeAnalyticsClient';
 
 const baseUrl = 'http://localhost:7007/api/claude-code-analytics';
@@ -45,6 +46,30 @@ describe('ClaudeCodeAnalyticsClient', () => {
     });
   });
 
+  it('asks for the cost of an entity in a period', async () => {
+    const requests: URL[] = [];
+    server.use(
+      http.get(
+        `${baseUrl}/v1/entities/:kind/:namespace/:name/cost`,
+        ({ request }) => {
+          requests.push(new URL(request.url));
+          return HttpResponse.json(costResponse);
+        },
+      ),
+    );
+
+    const response = await client.getCost({
+      entityRef: 'Component:payments',
+      from: '2025-01-01',
+      to: '2025-01-30',
+    });
+
+    expect(response).toEqual(costResponse);
+    expect(requests.map(url => url.pathname + url.search)).toEqual([
+      '/api/claude-code-analytics/v1/entities/component/default/payments/cost?from=2025-01-01&to=2025-01-30',
+    ]);
+  });
+
   it('defaults the namespace of a shorthand ref', async () => {
     const paths: string[] = [];
     server.use(
@@ -65,9 +90,16 @@ describe('ClaudeCodeAnalyticsClient', () => {
     ]);
   });
 
-  it.each([400, 403, 404])(
-    'throws a ResponseError carrying the status when the backend answers %i',
-    async status => {
+  it.each([
+    ['adoption', 400],
+    ['adoption', 403],
+    ['adoption', 404],
+    ['cost', 400],
+    ['cost', 403],
+    ['cost', 404],
+  ] as const)(
+    'throws a ResponseError carrying the status when the %s endpoint answers %i',
+    async (resource, status) => {
       server.use(
         http.get(`${baseUrl}/v1/entities/*`, () =>
           HttpResponse.json(
@@ -81,11 +113,15 @@ describe('ClaudeCodeAnalyticsClient', () => {
         ),
       );
 
-      const result = client.getAdoption({
+      const request = {
         entityRef: 'user:default/jane',
         from: '2025-01-01',
         to: '2025-01-30',
-      });
+      };
+      const result =
+        resource === 'adoption'
+          ? client.getAdoption(request)
+          : client.getCost(request);
 
       await expect(result).rejects.toBeInstanceOf(ResponseError);
       await expect(result).rejects.toMatchObject({

@@ -1,7 +1,10 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { AdoptionResponse } from 'backstage-plugin-claude-code-analytics-common';
+import {
+  AdoptionResponse,
+  CostResponse,
+} from 'backstage-plugin-claude-code-analytics-common';
 import {
   ClaudeCodeAnalyticsApi,
   EntityPeriodRequest,
@@ -24,6 +27,10 @@ export class ClaudeCodeAnalyticsClient implements ClaudeCodeAnalyticsApi {
 
   async getAdoption(request: EntityPeriodRequest): Promise<AdoptionResponse> {
     return this.getEntityResource<AdoptionResponse>('adoption', request);
+  }
+
+  async getCost(request: EntityPeriodRequest): Promise<CostResponse> {
+    return this.getEntityResource<CostResponse>('cost', request);
   }
 
   private async getEntityResource<T>(

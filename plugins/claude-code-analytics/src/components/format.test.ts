@@ -2,9 +2,13 @@ import { DateTime } from 'luxon';
 import {
   formatAge,
   formatCount,
+  formatDayTick,
   formatDuration,
+  formatExactCount,
+  formatExactUsd,
   formatPercent,
   formatSourceName,
+  formatUsd,
 } from './format';
 
 describe('formatCount', () => {
@@ -23,6 +27,21 @@ describe('formatCount', () => {
     [-1234, '-1.2k'],
   ])('formats %p as %p', (value, expected) => {
     expect(formatCount(value)).toBe(expected);
+  });
+});
+
+describe('formatExactCount', () => {
+  it('groups thousands', () => {
+    expect(formatExactCount(0)).toBe('0');
+    expect(formatExactCount(1234)).toBe('1,234');
+    expect(formatExactCount(42_000_000)).toBe('42,000,000');
+  });
+});
+
+describe('formatDayTick', () => {
+  it('names the UTC day and month', () => {
+    expect(formatDayTick('2025-01-04')).toBe('4 Jan');
+    expect(formatDayTick('2024-12-31')).toBe('31 Dec');
   });
 });
 
@@ -76,5 +95,39 @@ describe('formatSourceName', () => {
     expect(formatSourceName('otlp')).toBe('OTLP');
     expect(formatSourceName('demo')).toBe('demo');
     expect(formatSourceName('something-else')).toBe('something-else');
+  });
+});
+
+describe('formatUsd', () => {
+  it.each([
+    [0, '$0.00'],
+    [0.001, '<$0.01'],
+    [0.005, '$0.01'],
+    [0.42, '$0.42'],
+    [12.5, '$12.50'],
+    [284.380833, '$284.38'],
+    [999.99, '$999.99'],
+    [999.996, '$1k'],
+    [1000, '$1k'],
+    [3412.57, '$3.4k'],
+    [35263.22, '$35.3k'],
+    [123456, '$123k'],
+    [1_500_000, '$1.5M'],
+    [-12.5, '-$12.50'],
+  ])('formats %p as %p', (value, expected) => {
+    expect(formatUsd(value)).toBe(expected);
+  });
+});
+
+describe('formatExactUsd', () => {
+  it.each([
+    [0, '$0.00'],
+    [0.0034, '$0.0034'],
+    [0.42, '$0.42'],
+    [12.5, '$12.50'],
+    [3412.57, '$3,412.57'],
+    [35263.223333, '$35,263.22'],
+  ])('formats %p as %p', (value, expected) => {
+    expect(formatExactUsd(value)).toBe(expected);
   });
 });

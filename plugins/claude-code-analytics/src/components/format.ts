@@ -30,6 +30,20 @@ export function formatCount(value: number): string {
 }
 
 /**
+ * A count in full, for tooltips: `1,234`.
+ */
+export function formatExactCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/**
+ * A `YYYY-MM-DD` day as a short axis label: `4 Jan`.
+ */
+export function formatDayTick(date: string): string {
+  return DateTime.fromISO(date, { zone: 'utc' }).toFormat('d LLL');
+}
+
+/**
  * A share between 0 and 1 as a whole percentage; shares that would round to 0 % or 100 % without
  * being either are shown as `<1%` and `>99%`.
  */
@@ -100,4 +114,33 @@ const SOURCE_NAMES: Record<string, string> = {
  */
 export function formatSourceName(source: string): string {
   return SOURCE_NAMES[source] ?? source;
+}
+
+/**
+ * An amount of US dollars in a few characters: cents below $1,000 (`$12.50`, `$0.42`), compact
+ * above (`$3.4k`, `$1.5M`); a positive amount that would round to `$0.00` is shown as `<$0.01`.
+ */
+export function formatUsd(value: number): string {
+  const sign = value < 0 ? '-' : '';
+  const amount = Math.abs(value);
+  if (amount > 0 && amount < 0.005) {
+    return `${sign}<$0.01`;
+  }
+  if (Number(amount.toFixed(2)) < 1000) {
+    return `${sign}$${amount.toFixed(2)}`;
+  }
+  return `${sign}$${formatCount(Math.round(amount))}`;
+}
+
+/**
+ * An amount of US dollars in full, for tooltips: `$3,412.57`; amounts under a dollar keep up to
+ * four decimals (`$0.0034`) so that small spend does not read as nothing.
+ */
+export function formatExactUsd(value: number): string {
+  return value.toLocaleString('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: Math.abs(value) < 1 ? 4 : 2,
+  });
 }

@@ -1,6 +1,5 @@
 import { useTheme } from '@material-ui/core';
 import { DailyAdoption } from 'backstage-plugin-claude-code-analytics-common';
-import { DateTime } from 'luxon';
 import {
   Legend,
   Line,
@@ -10,11 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatCount } from '../format';
-
-function formatDayTick(date: string): string {
-  return DateTime.fromISO(date, { zone: 'utc' }).toFormat('d LLL');
-}
+import { formatCount, formatDayTick } from '../format';
 
 /** Props of {@link AdoptionTrendChart}. */
 export type AdoptionTrendChartProps = {

@@ -18,19 +18,22 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** Props of {@link AdoptionStat}. */
-export type AdoptionStatProps = {
+/** Props of {@link Stat}. */
+export type StatProps = {
   label: string;
   /** The number as shown, usually compact. */
   value: string;
-  /** The exact number, shown on hover when `value` is rounded. */
+  /**
+   * Shown on hover of the value: the exact number when `value` is rounded, or why there is no
+   * number.
+   */
   exactValue?: string;
   /** A second line under the value, e.g. a share. */
   detail?: string;
 };
 
-/** One labelled number of the adoption card, as a term and its description in a `<dl>`. */
-export function AdoptionStat(props: AdoptionStatProps) {
+/** One labelled number of a card, as a term and its description in a {@link StatList}. */
+export function Stat(props: StatProps) {
   const { label, value, exactValue, detail } = props;
   const classes = useStyles();
   return (

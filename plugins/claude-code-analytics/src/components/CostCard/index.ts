@@ -1,0 +1,1 @@
+export { CostCard, type CostCardProps } from './CostCard';

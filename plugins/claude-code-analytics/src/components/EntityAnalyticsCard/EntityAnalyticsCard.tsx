@@ -1,0 +1,139 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InfoCard, ResponseErrorPanel } from '@backstage/core-components';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { Box, Button, Typography } from '@material-ui/core';
+import { Skeleton } from '@material-ui/lab';
+import { DEFAULT_MINIMUM_GROUP_SIZE } from 'backstage-plugin-claude-code-analytics-common';
+import { ReactNode, useMemo } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  ClaudeCodeAnalyticsApi,
+  claudeCodeAnalyticsApiRef,
+  EntityPeriodRequest,
+} from '../../api';
+import { lastFullUtcDays } from '../lastFullUtcDays';
+
+/** Props of {@link EntityAnalyticsCard}. */
+export type EntityAnalyticsCardProps<T extends { suppressed: boolean }> = {
+  /** The card's title, e.g. `Claude Code adoption`; it also names the loading and error states. */
+  title: string;
+  /** Length of the period in full UTC days, ending yesterday. */
+  days: number;
+  /** Reads the response; keep it stable (defined at module level) so that it loads once. */
+  load: (
+    api: ClaudeCodeAnalyticsApi,
+    request: EntityPeriodRequest,
+  ) => Promise<T>;
+  /** Whether the response has any usage to show; without, the card explains how to connect a source. */
+  hasUsage: (response: T) => boolean;
+  /** Shown under the explanation of a response without usage, e.g. the freshness of the sources. */
+  renderEmptyFooter?: (response: T) => ReactNode;
+  /** The numbers of a response that has usage and is not suppressed. */
+  children: (response: T) => ReactNode;
+};
+
+function isForbidden(error: Error): boolean {
+  return error instanceof ResponseError && error.statusCode === 403;
+}
+
+function LoadingState(props: { label: string }) {
+  return (
+    <Box role="progressbar" aria-label={props.label}>
+      <Skeleton variant="text" width="60%" />
+      <Skeleton variant="rect" height={140} />
+      <Skeleton variant="text" />
+      <Skeleton variant="text" width="40%" />
+    </Box>
+  );
+}
+
+/**
+ * An entity card over one analytics response of the current entity for the last full UTC days,
+ * with the states every such card shares: loading, an error with retry, individual usage that is
+ * private to the viewer (403), an aggregate suppressed for privacy, and no usage yet.
+ */
+export function EntityAnalyticsCard<T extends { suppressed: boolean }>(
+  props: EntityAnalyticsCardProps<T>,
+) {
+  const { title, days, load, hasUsage, renderEmptyFooter, children } = props;
+  const { entity } = useEntity();
+  const analyticsApi = useApi(claudeCodeAnalyticsApiRef);
+  const configApi = useApi(configApiRef);
+  const entityRef = stringifyEntityRef(entity);
+  const entityName = entity.metadata.title ?? entity.metadata.name;
+  const { from, to } = useMemo(() => lastFullUtcDays(days), [days]);
+  const minimumGroupSize =
+    configApi.getOptionalNumber(
+      'claudeCodeAnalytics.privacy.minimumGroupSize',
+    ) ?? DEFAULT_MINIMUM_GROUP_SIZE;
+
+  const {
+    value: response,
+    loading,
+    error,
+    retry,
+  } = useAsyncRetry(
+    () => load(analyticsApi, { entityRef, from, to }),
+    [load, analyticsApi, entityRef, from, to],
+  );
+
+  let content: ReactNode;
+  if (loading) {
+    content = <LoadingState label={`Loading ${title}`} />;
+  } else if (error && isForbidden(error)) {
+    content = (
+      <Typography variant="body1">
+        Individual usage is private: only {entityName} and people allowed to
+        read individual Claude Code usage can see these numbers.
+      </Typography>
+    );
+  } else if (error) {
+    content = (
+      <Box display="flex" flexDirection="column" gridGap={8}>
+        <ResponseErrorPanel error={error} title={`Could not load ${title}`} />
+        <Box>
+          <Button variant="outlined" color="primary" onClick={retry}>
+            Retry
+          </Button>
+        </Box>
+      </Box>
+    );
+  } else if (!response) {
+    content = <LoadingState label={`Loading ${title}`} />;
+  } else if (response.suppressed) {
+    content = (
+      <Typography variant="body1">
+        Hidden for privacy: fewer than {minimumGroupSize} active people in this
+        period.
+      </Typography>
+    );
+  } else if (!hasUsage(response)) {
+    content = (
+      <Box display="flex" flexDirection="column" gridGap={8}>
+        <Typography variant="body1">
+          No Claude Code usage in this period.
+        </Typography>
+        <Typography variant="body2" color="textSecondary">
+          To connect a source, point Claude Code&apos;s OpenTelemetry (OTLP)
+          exporter at /api/claude-code-analytics/otlp, configure the Claude Code
+          Analytics Admin API, or run the collector on developer machines.
+        </Typography>
+        {renderEmptyFooter?.(response)}
+      </Box>
+    );
+  } else {
+    content = children(response);
+  }
+
+  return (
+    <InfoCard
+      title={title}
+      subheader={`Last ${days} days, ${from} to ${to} (UTC)`}
+      variant="gridItem"
+    >
+      {content}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,4 @@
+export {
+  EntityAnalyticsCard,
+  type EntityAnalyticsCardProps,
+} from './EntityAnalyticsCard';

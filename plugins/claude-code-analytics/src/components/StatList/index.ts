@@ -1,0 +1,2 @@
+export { Stat, type StatProps } from './Stat';
+export { StatList, type StatListProps } from './StatList';
