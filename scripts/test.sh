@@ -17,6 +17,8 @@ export CI=${CI:-true}
 
 # The collector's token totals are compared with both ccusage versions (npm) on the same folders.
 bash "$REPO_ROOT/scripts/install-ccusage.sh"
+# The end-to-end test runs the real Claude Code CLI offline against a stand-in Messages API.
+bash "$REPO_ROOT/scripts/install-claude-code.sh"
 
 log "type check"
 yarn tsc

@@ -34,7 +34,8 @@ export type ImportClientOptions = {
   sleep?: (ms: number) => Promise<void>;
 };
 
-const IMPORT_PATH = '/api/claude-code-analytics/v1/import';
+// Labelled as transcripts so the backend tells them from other imports when merging requests.
+const IMPORT_PATH = '/api/claude-code-analytics/v1/import?source=transcripts';
 
 const defaultSleep = (ms: number) =>
   new Promise<void>(resolvePromise => setTimeout(resolvePromise, ms));

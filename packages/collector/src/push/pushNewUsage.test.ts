@@ -11,6 +11,7 @@ import { main } from '../main';
 import { assistantLine, createTempDir } from '../testUtils/transcriptLines';
 
 const IMPORT_URL = 'http://backstage.test/api/claude-code-analytics/v1/import';
+// msw matches the path; the query labels the records as transcripts.
 
 describe('push', () => {
   const server = setupServer();

@@ -11,6 +11,12 @@ import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
 /** The source id of imported records. */
 export const IMPORT_SOURCE = 'import';
 
+/**
+ * Labels an import may carry for its request records: `transcripts` when the collector sends them,
+ * so that a request known from OTLP and from a transcript shows both origins.
+ */
+export const IMPORT_REQUEST_SOURCES = ['import', 'transcripts'];
+
 /** Answer of `POST /v1/import`. */
 export type ImportResult = {
   accepted: number;
@@ -27,7 +33,7 @@ export async function importRecords(
   knex: Knex,
   ndjson: string,
   pricing: PricingOptions,
-  options: { productionEnvironment?: RegExp } = {},
+  options: { productionEnvironment?: RegExp; requestSource?: string } = {},
 ): Promise<ImportResult> {
   const rejected: ImportResult['rejected'] = [];
   const usage: UsageDay[] = [];
@@ -101,7 +107,12 @@ export async function importRecords(
     await writeUsageDays(knex, IMPORT_SOURCE, usage, pricing);
   }
   if (requests.length > 0) {
-    await writeRequestRecords(knex, IMPORT_SOURCE, requests, pricing);
+    await writeRequestRecords(
+      knex,
+      options.requestSource ?? IMPORT_SOURCE,
+      requests,
+      pricing,
+    );
   }
   return {
     accepted:

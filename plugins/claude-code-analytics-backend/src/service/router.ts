@@ -23,7 +23,10 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { Knex } from 'knex';
 import { AnalyticsConfig } from '../config/readAnalyticsConfig';
-import { importRecords } from '../ingestion/importRecords';
+import {
+  IMPORT_REQUEST_SOURCES,
+  importRecords,
+} from '../ingestion/importRecords';
 import { RollupEngine } from '../rollups/RollupEngine';
 import { OtlpReceiver } from '../sources/otlp/OtlpReceiver';
 import { readRequestBody } from '../sources/otlp/readRequestBody';
@@ -176,7 +179,15 @@ export async function createRouter(
           'Send NDJSON: one JSON record per line (Content-Type application/x-ndjson)',
         );
       }
-      const result = await importRecords(knex, req.body, config.pricing);
+      const source = req.query.source ?? 'import';
+      if (typeof source !== 'string' || !IMPORT_REQUEST_SOURCES.includes(source)) {
+        throw new InputError(
+          `source must be one of ${IMPORT_REQUEST_SOURCES.join(', ')}`,
+        );
+      }
+      const result = await importRecords(knex, req.body, config.pricing, {
+        requestSource: source,
+      });
       // Imported data is visible in the API as soon as the import answers.
       await rollups.run();
       res.json(result);

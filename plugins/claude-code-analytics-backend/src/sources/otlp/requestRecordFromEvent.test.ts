@@ -50,24 +50,32 @@ describe('requestRecordFromEvent', () => {
     });
   });
 
-  it('falls back to cost_usd and leaves out what the event does not know', () => {
+  it('falls back to cost_usd, the install id and the event sequence, and leaves out the rest', () => {
     const {
       email,
       repository,
       requestId,
       costUsdMicros,
       cacheCreation1hTokens,
+      accountUuid,
       ...bare
     } = event;
-    expect(requestRecordFromEvent({ ...bare, provider: 'bedrock' })).toEqual({
+    expect(
+      requestRecordFromEvent({ ...bare, provider: 'bedrock', sequence: 7 }),
+    ).toEqual({
       type: 'request',
       sessionId: 'bd80e3c9-26ad-4a03-bfb8-0831b875d873',
+      // Without an email the install id stands in, as for metric points of the same session.
+      identity: bare.userId,
+      messageId: 'event-7',
       timestamp: '2026-11-25T12:23:37.533Z',
       model: 'claude-opus-5-5',
       provider: 'bedrock',
       tokens: { input: 1200, output: 42, cacheRead: 5000, cacheCreation: 300 },
       costUsd: 0.0081,
     });
+    const { userId, sequence, ...anonymous } = bare;
+    expect(requestRecordFromEvent(anonymous)).not.toHaveProperty('identity');
   });
 
   it('gives nothing without a session id or a model', () => {
