@@ -40,6 +40,11 @@ exports.up = async function up(knex) {
     table.index(['session_id'], 'session_requests_session_idx');
   });
 
+  await knex.schema.alterTable('pull_requests', table => {
+    table.text('labels').comment('JSON array of label names');
+    table.string('title', 1024);
+  });
+
   await knex.schema.createTable('session_metric_points', table => {
     table.comment('OTLP metric data points of Claude Code sessions, one per series and interval');
     table.string('series_hash', 64).notNullable().comment('sha256 of metric + attributes');
@@ -69,5 +74,9 @@ exports.up = async function up(knex) {
  */
 exports.down = async function down(knex) {
   await knex.schema.dropTable('session_metric_points');
+  await knex.schema.alterTable('pull_requests', table => {
+    table.dropColumn('labels');
+    table.dropColumn('title');
+  });
   await knex.schema.dropTable('session_requests');
 };

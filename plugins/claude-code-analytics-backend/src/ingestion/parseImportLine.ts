@@ -78,6 +78,8 @@ const schemas = {
     aiAssisted: z.boolean().optional(),
     additions: count.optional(),
     deletions: count.optional(),
+    labels: z.array(z.string()).optional(),
+    title: z.string().optional(),
   }),
   deployment: z.object({
     type: z.literal('deployment'),

@@ -69,6 +69,10 @@ export type PullRequestFact = {
   aiAssisted: boolean;
   additions?: number;
   deletions?: number;
+  /** Label names (e.g. `hotfix`, `claude-code-assisted`). */
+  labels?: string[];
+  /** The title, for telling reverts (`Revert "..."`) apart. */
+  title?: string;
 };
 
 /**

@@ -62,6 +62,8 @@ export async function writeDeliveryFacts(
         ai_assisted: pr.aiAssisted,
         additions: pr.additions ?? null,
         deletions: pr.deletions ?? null,
+        labels: pr.labels ? JSON.stringify(pr.labels) : null,
+        title: pr.title ?? null,
         source,
       };
     });

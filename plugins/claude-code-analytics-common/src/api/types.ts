@@ -143,3 +143,63 @@ export type CostResponse = {
   monthEndProjectionUsd: number;
   suppressed: boolean;
 };
+
+/**
+ * A DORA performance tier. Which table the tiers come from is documented with the tier functions.
+ *
+ * @public
+ */
+export type DoraTier = 'elite' | 'high' | 'medium' | 'low';
+
+/**
+ * The delivery metrics of a set of changes and deployments. A value is undefined when there is no
+ * sample to compute it from; `samples` says how many items each metric stands on.
+ *
+ * @public
+ */
+export type DeliveryMetrics = {
+  deployments: number;
+  mergedPullRequests: number;
+  deploymentFrequency: { perWeek: number; tier?: DoraTier };
+  leadTime: { medianHours?: number; p75Hours?: number; tier?: DoraTier };
+  changeFailureRate: { value?: number; tier?: DoraTier };
+  recoveryTime: { medianHours?: number; tier?: DoraTier };
+  reworkRate: { value?: number };
+  cycleTime: {
+    codingHours?: number;
+    pickupHours?: number;
+    reviewHours?: number;
+    deployHours?: number;
+    cycleHours?: number;
+  };
+  samples: {
+    leadTime: number;
+    changeFailureRate: number;
+    recoveryTime: number;
+    cycleTime: number;
+  };
+};
+
+/**
+ * Answer of `GET /v1/entities/{kind}/{namespace}/{name}/delivery`: the pooled delivery metrics of
+ * the components an entity delivers (a group: those owned by it and its sub-groups), the same
+ * metrics for AI-assisted and other pull requests, and the previous period of equal length.
+ *
+ * @public
+ */
+export type DeliveryResponse = DeliveryMetrics & {
+  entityRef: string;
+  from: string;
+  to: string;
+  aiAssistedPullRequests: number;
+  split: {
+    aiAssisted: DeliveryMetrics;
+    other: DeliveryMetrics;
+    /** False when either side has too few samples to compare (shown as "not enough data"). */
+    comparable: boolean;
+  };
+  previous: DeliveryMetrics & { from: string; to: string };
+  /** Components counted, and how many of them have any delivery data. */
+  components: number;
+  componentsWithData: number;
+};

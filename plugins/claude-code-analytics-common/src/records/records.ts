@@ -58,6 +58,8 @@ export type PullRequestRecord = {
   aiAssisted?: boolean;
   additions?: number;
   deletions?: number;
+  labels?: string[];
+  title?: string;
 };
 
 /**
