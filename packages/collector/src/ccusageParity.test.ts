@@ -7,6 +7,7 @@ import {
   blobLine,
   createTempDir,
   FIXTURE_CONFIG_DIR,
+  itWithFixtures,
 } from './testUtils/transcriptLines';
 import { TranscriptReader } from './transcripts/TranscriptReader';
 
@@ -183,20 +184,28 @@ describeIfInstalled('token totals equal ccusage', () => {
   const home = join(temp.path, 'home');
   mkdirSync(home);
 
-  it('on the real transcripts', async () => {
-    const configDir = join(temp.path, 'fixtures');
-    mkdirSync(configDir);
-    symlinkSync(
-      join(FIXTURE_CONFIG_DIR, 'projects'),
-      join(configDir, 'projects'),
-    );
-    const expected = await ours(configDir);
-    expect(expected['2026-11-25']['claude-opus-5-5']).toEqual([
-      7200, 252, 1800, 30000,
-    ]);
-    await expect(runCcusage('v17', configDir, home)).resolves.toEqual(expected);
-    await expect(runCcusage('v20', configDir, home)).resolves.toEqual(expected);
-  }, 60_000);
+  itWithFixtures(
+    'on the real transcripts',
+    async () => {
+      const configDir = join(temp.path, 'fixtures');
+      mkdirSync(configDir);
+      symlinkSync(
+        join(FIXTURE_CONFIG_DIR, 'projects'),
+        join(configDir, 'projects'),
+      );
+      const expected = await ours(configDir);
+      expect(expected['2026-11-25']['claude-opus-5-5']).toEqual([
+        7200, 252, 1800, 30000,
+      ]);
+      await expect(runCcusage('v17', configDir, home)).resolves.toEqual(
+        expected,
+      );
+      await expect(runCcusage('v20', configDir, home)).resolves.toEqual(
+        expected,
+      );
+    },
+    60_000,
+  );
 
   it('on a generated multi-file corpus with repeated and resumed requests', async () => {
     const configDir = join(temp.path, 'generated');

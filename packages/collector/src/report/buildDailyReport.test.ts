@@ -5,6 +5,7 @@ import type { TranscriptUsage } from '../transcripts/TranscriptUsage';
 import {
   assistantLine,
   FIXTURE_CONFIG_DIR,
+  itWithFixtures,
 } from '../testUtils/transcriptLines';
 import { buildDailyReport } from './buildDailyReport';
 import { formatReportTable } from './formatReportTable';
@@ -123,7 +124,7 @@ describe('report command', () => {
     return { code, stdout };
   };
 
-  it('reports the real transcripts as JSON', async () => {
+  itWithFixtures('reports the real transcripts as JSON', async () => {
     const { code, stdout } = await run('--json');
     expect(code).toBe(0);
     expect(JSON.parse(stdout).rows).toEqual([
@@ -144,13 +145,16 @@ describe('report command', () => {
     expect((await run('--since', '2026-13-01')).code).toBe(1);
   });
 
-  it('prints nothing but headers and totals for an empty range', async () => {
-    const { stdout } = await run('--until', '2026-01-01');
-    expect(stdout).toContain('Total');
-    expect(stdout).not.toContain('claude-opus-5-5');
-  });
+  itWithFixtures(
+    'prints nothing but headers and totals for an empty range',
+    async () => {
+      const { stdout } = await run('--until', '2026-01-01');
+      expect(stdout).toContain('Total');
+      expect(stdout).not.toContain('claude-opus-5-5');
+    },
+  );
 
-  it('finds transcripts through CLAUDE_CONFIG_DIR', async () => {
+  itWithFixtures('finds transcripts through CLAUDE_CONFIG_DIR', async () => {
     let stdout = '';
     await main(['report', '--json'], {
       env: { CLAUDE_CONFIG_DIR: `/nonexistent,${join(FIXTURE_CONFIG_DIR)}` },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +9,17 @@ export const FIXTURE_CONFIG_DIR = join(
   __dirname,
   '../../../../../shared/fixtures/claude-code-transcripts',
 );
+
+const fixturesPresent = existsSync(FIXTURE_CONFIG_DIR);
+if (!fixturesPresent) {
+  // eslint-disable-next-line no-console
+  console.warn(
+    `Skipping tests on captured Claude Code transcripts: ${FIXTURE_CONFIG_DIR} not found`,
+  );
+}
+
+/** `it` when the captured transcripts are present, `it.skip` otherwise. */
+export const itWithFixtures = fixturesPresent ? it : it.skip;
 
 /** A temporary directory removed by `cleanup`. */
 export function createTempDir(prefix = 'collector-test-'): {

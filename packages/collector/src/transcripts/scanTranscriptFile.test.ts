@@ -5,6 +5,7 @@ import {
   blobLine,
   createTempDir,
   FIXTURE_CONFIG_DIR,
+  itWithFixtures,
 } from '../testUtils/transcriptLines';
 import { scanTranscriptFile } from './scanTranscriptFile';
 import type { TranscriptUsage } from './TranscriptUsage';
@@ -28,7 +29,7 @@ describe('scanTranscriptFile', () => {
   const temp = createTempDir();
   afterAll(() => temp.cleanup());
 
-  it('reads a real transcript to its end', async () => {
+  itWithFixtures('reads a real transcript to its end', async () => {
     const result = await scan(GRACE);
     expect(result.lines).toBe(32);
     expect(result.malformedLines).toBe(0);
