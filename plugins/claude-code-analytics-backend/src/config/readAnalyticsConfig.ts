@@ -87,7 +87,7 @@ export function readAnalyticsConfig(rootConfig: Config): AnalyticsConfig {
   ).map(entry => {
     const pattern = entry.getString('pattern');
     try {
-      new RegExp(pattern, 'i');
+      RegExp(pattern, 'i');
     } catch (e) {
       throw new InputError(
         `claudeCodeAnalytics.pricing.models: invalid pattern ${pattern}: ${e}`,

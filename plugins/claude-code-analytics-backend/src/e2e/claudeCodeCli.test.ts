@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { claudeCodeAnalyticsPlugin } from '../plugin';
-import { createTestDatabases } from '../testUtils/createTestDatabases';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { STAND_IN_FILE, startMessagesApiStandIn } from './MessagesApiStandIn';
 
 jest.setTimeout(180_000);

@@ -6,7 +6,7 @@ import { DEFAULT_PRICING } from '../ingestion/PricingOptions';
 import { writeUsageDays } from '../ingestion/writeUsageDays';
 import { RollupEngine } from '../rollups/RollupEngine';
 import { migrateStore } from '../store/migrateStore';
-import { createTestDatabases } from '../testUtils/createTestDatabases';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { OwnershipIndexer } from './OwnershipIndexer';
 
 jest.setTimeout(60_000);

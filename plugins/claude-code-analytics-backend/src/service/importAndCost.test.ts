@@ -8,7 +8,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { claudeCodeAnalyticsPlugin } from '../plugin';
-import { createTestDatabases } from '../testUtils/createTestDatabases';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 
 jest.setTimeout(60_000);
 

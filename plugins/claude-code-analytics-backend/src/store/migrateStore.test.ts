@@ -1,4 +1,4 @@
-import { createTestDatabases } from '../testUtils/createTestDatabases';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { migrateStore, rollbackStore } from './migrateStore';
 
 jest.setTimeout(60_000);

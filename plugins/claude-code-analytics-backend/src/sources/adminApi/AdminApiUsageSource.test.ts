@@ -8,7 +8,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { DEFAULT_PRICING } from '../../ingestion/PricingOptions';
 import { migrateStore } from '../../store/migrateStore';
-import { createTestDatabases } from '../../testUtils/createTestDatabases';
+import { createTestDatabases } from '../../__testUtils__/createTestDatabases';
 import { AdminApiClient } from './AdminApiClient';
 import { AdminApiUsageSource } from './AdminApiUsageSource';
 
