@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: type check, lint-free unit and backend tests on SQLite and on a real PostgreSQL
+# Runs every test: type check, lint, unit and backend tests on SQLite and on a real PostgreSQL
 # server that this script starts (and stops) itself. Works on a machine with only Node 20 and npm.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
@@ -22,6 +22,9 @@ bash "$REPO_ROOT/scripts/install-claude-code.sh"
 
 log "type check"
 yarn tsc
+
+log "lint"
+yarn backstage-cli repo lint
 
 log "unit and backend tests"
 yarn backstage-cli repo test --maxWorkers=2

@@ -12,3 +12,4 @@ export * from './privacy/isSuppressed';
 export * from './records/records';
 export * from './pricing/priceTable';
 export * from './metrics/acceptRate';
+export * from './dora';

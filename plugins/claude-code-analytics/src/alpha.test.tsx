@@ -13,6 +13,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { adoptionResponse } from './__fixtures__/adoptionResponse';
 import { costResponse } from './__fixtures__/costResponse';
+import { deliveryResponse } from './__fixtures__/deliveryResponse';
 import { ClaudeCodeAnalyticsApi, claudeCodeAnalyticsApiRef } from './api';
 import plugin from './alpha';
 
@@ -41,6 +42,9 @@ describe('claude-code-analytics alpha plugin', () => {
   );
   const costCard = plugin.getExtension(
     'entity-card:claude-code-analytics/cost',
+  );
+  const doraCard = plugin.getExtension(
+    'entity-card:claude-code-analytics/dora',
   );
 
   it('provides the client of the analytics api', () => {
@@ -90,10 +94,26 @@ describe('claude-code-analytics alpha plugin', () => {
     expect(whereShown(filter)).toEqual(shownOnlyWithAnalytics);
   });
 
+  it('shows the DORA card on entities with delivery, never on a User', () => {
+    const filter = createExtensionTester(doraCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
+    const jane: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name: 'jane' },
+      spec: { memberOf: ['team-a'] },
+    };
+
+    expect(whereShown(filter)).toEqual(shownOnlyWithAnalytics);
+    expect(filter?.(jane)).toBe(false);
+  });
+
   it('renders the adoption card of the current entity', async () => {
     const analyticsApi: ClaudeCodeAnalyticsApi = {
       getAdoption: jest.fn().mockResolvedValue(adoptionResponse),
       getCost: jest.fn().mockResolvedValue(costResponse),
+      getDelivery: jest.fn().mockResolvedValue(deliveryResponse),
     };
 
     await renderInTestApp(
@@ -114,6 +134,7 @@ describe('claude-code-analytics alpha plugin', () => {
     const analyticsApi: ClaudeCodeAnalyticsApi = {
       getAdoption: jest.fn().mockResolvedValue(adoptionResponse),
       getCost: jest.fn().mockResolvedValue(costResponse),
+      getDelivery: jest.fn().mockResolvedValue(deliveryResponse),
     };
 
     await renderInTestApp(
@@ -171,5 +192,48 @@ describe('claude-code-analytics alpha plugin', () => {
     );
 
     expect(await screen.findByText('$35.3k')).toBeInTheDocument();
+  });
+
+  it('renders the DORA card of the current entity', async () => {
+    const analyticsApi: ClaudeCodeAnalyticsApi = {
+      getAdoption: jest.fn().mockResolvedValue(adoptionResponse),
+      getCost: jest.fn().mockResolvedValue(costResponse),
+      getDelivery: jest.fn().mockResolvedValue(deliveryResponse),
+    };
+
+    await renderInTestApp(
+      <EntityProvider entity={team}>
+        {createExtensionTester(doraCard).reactElement()}
+      </EntityProvider>,
+      { apis: [[claudeCodeAnalyticsApiRef, analyticsApi]] },
+    );
+
+    expect(await screen.findByText('Delivery (DORA)')).toBeInTheDocument();
+    expect(await screen.findByText('10.5 per week')).toBeInTheDocument();
+    expect(analyticsApi.getDelivery).toHaveBeenCalledWith(
+      expect.objectContaining({ entityRef: 'group:default/team-a' }),
+    );
+    expect(analyticsApi.getAdoption).not.toHaveBeenCalled();
+  });
+
+  it('wires the DORA card to the real client when the plugin is installed', async () => {
+    server.use(
+      http.get(
+        'http://localhost:7007/api/claude-code-analytics/v1/entities/group/default/team-a/delivery',
+        () => HttpResponse.json(deliveryResponse),
+      ),
+    );
+
+    await renderInTestApp(
+      <EntityProvider entity={team}>
+        {createExtensionTester(doraCard).reactElement()}
+      </EntityProvider>,
+      {
+        features: [plugin],
+        apis: [mockApis.discovery({ baseUrl: 'http://localhost:7007' })],
+      },
+    );
+
+    expect(await screen.findByText('10.5 per week')).toBeInTheDocument();
   });
 });

@@ -7,6 +7,7 @@ import {
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { claudeCodeAnalyticsApiRef, ClaudeCodeAnalyticsClient } from './api';
 import { isClaudeCodeAnalyticsAvailable } from './isClaudeCodeAnalyticsAvailable';
+import { isClaudeCodeDeliveryAvailable } from './isClaudeCodeDeliveryAvailable';
 
 const claudeCodeAnalyticsApi = ApiBlueprint.make({
   params: defineParams =>
@@ -35,11 +36,19 @@ const costEntityCard = EntityCardBlueprint.make({
   },
 });
 
+const doraEntityCard = EntityCardBlueprint.make({
+  name: 'dora',
+  params: {
+    filter: isClaudeCodeDeliveryAvailable,
+    loader: () => import('./components/DoraCard').then(m => <m.DoraCard />),
+  },
+});
+
 /**
- * The Claude Code Analytics plugin for the new frontend system: the API client and the
+ * The Claude Code Analytics plugin for the new frontend system: the API client; the
  * `entity-card:claude-code-analytics/adoption` and `entity-card:claude-code-analytics/cost` cards
  * on User, Group, System, Domain and (with a `github.com/project-slug` annotation) Component
- * pages.
+ * pages; and the `entity-card:claude-code-analytics/dora` card on the same pages except User.
  *
  * @alpha
  */
@@ -47,5 +56,10 @@ export default createFrontendPlugin({
   pluginId: 'claude-code-analytics',
   title: 'Claude Code Analytics',
   info: { packageJson: () => import('../package.json') },
-  extensions: [claudeCodeAnalyticsApi, adoptionEntityCard, costEntityCard],
+  extensions: [
+    claudeCodeAnalyticsApi,
+    adoptionEntityCard,
+    costEntityCard,
+    doraEntityCard,
+  ],
 });

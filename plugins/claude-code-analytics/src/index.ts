@@ -8,8 +8,11 @@ export {
   claudeCodeAnalyticsPlugin,
   EntityClaudeCodeAdoptionCard,
   EntityClaudeCodeCostCard,
+  EntityClaudeCodeDoraCard,
 } from './plugin';
 export { isClaudeCodeAnalyticsAvailable } from './isClaudeCodeAnalyticsAvailable';
+export { isClaudeCodeDeliveryAvailable } from './isClaudeCodeDeliveryAvailable';
 export * from './api';
 export type { AdoptionCardProps } from './components/AdoptionCard';
 export type { CostCardProps } from './components/CostCard';
+export type { DoraCardProps } from './components/DoraCard';

@@ -1,8 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { isAnalyticsEntityKind } from 'backstage-plugin-claude-code-analytics-common';
-
-/** Maps a Component to its GitHub repository, and so to the usage and delivery data of it. */
-const GITHUB_PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
+import { hasGitHubRepository } from './hasGitHubRepository';
 
 /**
  * Whether Claude Code analytics can be shown for an entity: always for a User, Group, System or
@@ -21,9 +19,7 @@ export function isClaudeCodeAnalyticsAvailable(entity: Entity): boolean {
     return false;
   }
   if (kind === 'component') {
-    return Boolean(
-      entity.metadata.annotations?.[GITHUB_PROJECT_SLUG_ANNOTATION]?.trim(),
-    );
+    return hasGitHubRepository(entity);
   }
   return true;
 }

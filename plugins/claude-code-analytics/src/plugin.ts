@@ -54,3 +54,18 @@ export const EntityClaudeCodeCostCard = claudeCodeAnalyticsPlugin.provide(
     },
   }),
 );
+
+/**
+ * Entity card with the delivery (DORA) metrics of the current entity; show it where
+ * {@link isClaudeCodeDeliveryAvailable} holds.
+ *
+ * @public
+ */
+export const EntityClaudeCodeDoraCard = claudeCodeAnalyticsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityClaudeCodeDoraCard',
+    component: {
+      lazy: () => import('./components/DoraCard').then(m => m.DoraCard),
+    },
+  }),
+);

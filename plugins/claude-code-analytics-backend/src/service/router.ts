@@ -5,11 +5,7 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -32,6 +28,7 @@ import { OtlpReceiver } from '../sources/otlp/OtlpReceiver';
 import { readRequestBody } from '../sources/otlp/readRequestBody';
 import { getAdoption } from './getAdoption';
 import { getCost } from './getCost';
+import { getDelivery } from './getDelivery';
 import { getStatus } from './getStatus';
 
 /** What the router needs. */
@@ -80,9 +77,8 @@ export async function createRouter(
       );
     }
     const kind = params.kind.toLocaleLowerCase('en-US');
-    const entityRef = `${kind}:${params.namespace}/${params.name}`.toLocaleLowerCase(
-      'en-US',
-    );
+    const entityRef =
+      `${kind}:${params.namespace}/${params.name}`.toLocaleLowerCase('en-US');
     const indexed = await knex('ownership_entities')
       .first('entity_ref')
       .where('entity_ref', entityRef);
@@ -166,6 +162,16 @@ export async function createRouter(
     );
   });
 
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/delivery',
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const range = readRange(req.query);
+      const { entityRef } = await resolveEntity(req.params);
+      res.json(await getDelivery(knex, entityRef, range));
+    },
+  );
+
   router.post(
     '/v1/import',
     express.text({
@@ -180,7 +186,10 @@ export async function createRouter(
         );
       }
       const source = req.query.source ?? 'import';
-      if (typeof source !== 'string' || !IMPORT_REQUEST_SOURCES.includes(source)) {
+      if (
+        typeof source !== 'string' ||
+        !IMPORT_REQUEST_SOURCES.includes(source)
+      ) {
         throw new InputError(
           `source must be one of ${IMPORT_REQUEST_SOURCES.join(', ')}`,
         );
@@ -195,23 +204,20 @@ export async function createRouter(
   );
 
   for (const signal of ['metrics', 'logs'] as const) {
-    router.post(
-      `/otlp/v1/${signal}`,
-      async (req, res) => {
-        await httpAuth.credentials(req, { allow: ['service', 'user'] });
-        const response = await otlp.receive(
-          signal,
-          await readRequestBody(req, config.otlpMaxBytes),
-          req.headers['content-type'],
-          req.headers['content-encoding'],
-        );
-        // Visible in the API within seconds; the exporter does not wait for the rollups.
-        rollups
-          .run()
-          .catch(error => logger.error(`Rollups after OTLP failed: ${error}`));
-        res.status(200).type(response.contentType).send(response.body);
-      },
-    );
+    router.post(`/otlp/v1/${signal}`, async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['service', 'user'] });
+      const response = await otlp.receive(
+        signal,
+        await readRequestBody(req, config.otlpMaxBytes),
+        req.headers['content-type'],
+        req.headers['content-encoding'],
+      );
+      // Visible in the API within seconds; the exporter does not wait for the rollups.
+      rollups
+        .run()
+        .catch(error => logger.error(`Rollups after OTLP failed: ${error}`));
+      res.status(200).type(response.contentType).send(response.body);
+    });
   }
 
   router.get('/v1/status', async (req, res) => {

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   AdoptionResponse,
   CostResponse,
+  DeliveryResponse,
 } from 'backstage-plugin-claude-code-analytics-common';
 
 /**
@@ -40,6 +41,17 @@ export interface ClaudeCodeAnalyticsApi {
    *   not see another person's individual usage, or 404 for an unknown entity.
    */
   getCost(request: EntityPeriodRequest): Promise<CostResponse>;
+
+  /**
+   * Delivery (DORA) metrics of an entity in a period, pooled over the components it delivers: the
+   * five DORA metrics with their tiers, PR cycle time by phase, the same for AI-assisted and other
+   * pull requests, and the previous period of equal length. Answered for Component, Group, System
+   * and Domain entities.
+   *
+   * @throws ResponseError when the backend answers with an error, e.g. 400 for a User entity, or
+   *   404 for an unknown entity.
+   */
+  getDelivery(request: EntityPeriodRequest): Promise<DeliveryResponse>;
 }
 
 /**

@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { adoptionResponse } from '../__fixtures__/adoptionResponse';
 import { costResponse } from '../__fixtures__/costResponse';
+import { deliveryResponse } from '../__fixtures__/deliveryResponse';
 import { ClaudeCodeAnalyticsClient } from './ClaudeCodeAnalyticsClient';
 
 const baseUrl = 'http://localhost:7007/api/claude-code-analytics';
@@ -70,6 +71,30 @@ describe('ClaudeCodeAnalyticsClient', () => {
     ]);
   });
 
+  it('asks for the delivery of an entity in a period', async () => {
+    const requests: URL[] = [];
+    server.use(
+      http.get(
+        `${baseUrl}/v1/entities/:kind/:namespace/:name/delivery`,
+        ({ request }) => {
+          requests.push(new URL(request.url));
+          return HttpResponse.json(deliveryResponse);
+        },
+      ),
+    );
+
+    const response = await client.getDelivery({
+      entityRef: 'System:my-ns/payments platform',
+      from: '2024-12-05',
+      to: '2025-01-03',
+    });
+
+    expect(response).toEqual(JSON.parse(JSON.stringify(deliveryResponse)));
+    expect(requests.map(url => url.pathname + url.search)).toEqual([
+      '/api/claude-code-analytics/v1/entities/system/my-ns/payments%20platform/delivery?from=2024-12-05&to=2025-01-03',
+    ]);
+  });
+
   it('defaults the namespace of a shorthand ref', async () => {
     const paths: string[] = [];
     server.use(
@@ -97,6 +122,9 @@ describe('ClaudeCodeAnalyticsClient', () => {
     ['cost', 400],
     ['cost', 403],
     ['cost', 404],
+    ['delivery', 400],
+    ['delivery', 403],
+    ['delivery', 404],
   ] as const)(
     'throws a ResponseError carrying the status when the %s endpoint answers %i',
     async (resource, status) => {
@@ -118,10 +146,11 @@ describe('ClaudeCodeAnalyticsClient', () => {
         from: '2025-01-01',
         to: '2025-01-30',
       };
-      const result =
-        resource === 'adoption'
-          ? client.getAdoption(request)
-          : client.getCost(request);
+      const result = {
+        adoption: () => client.getAdoption(request),
+        cost: () => client.getCost(request),
+        delivery: () => client.getDelivery(request),
+      }[resource]();
 
       await expect(result).rejects.toBeInstanceOf(ResponseError);
       await expect(result).rejects.toMatchObject({

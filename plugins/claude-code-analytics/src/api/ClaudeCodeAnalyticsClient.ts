@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   AdoptionResponse,
   CostResponse,
+  DeliveryResponse,
 } from 'backstage-plugin-claude-code-analytics-common';
 import {
   ClaudeCodeAnalyticsApi,
@@ -31,6 +32,10 @@ export class ClaudeCodeAnalyticsClient implements ClaudeCodeAnalyticsApi {
 
   async getCost(request: EntityPeriodRequest): Promise<CostResponse> {
     return this.getEntityResource<CostResponse>('cost', request);
+  }
+
+  async getDelivery(request: EntityPeriodRequest): Promise<DeliveryResponse> {
+    return this.getEntityResource<DeliveryResponse>('delivery', request);
   }
 
   private async getEntityResource<T>(

@@ -6,7 +6,10 @@ import {
   formatDuration,
   formatExactCount,
   formatExactUsd,
+  formatHours,
   formatPercent,
+  formatPercentagePoints,
+  formatPerWeek,
   formatSourceName,
   formatUsd,
 } from './format';
@@ -129,5 +132,49 @@ describe('formatExactUsd', () => {
     [35263.223333, '$35,263.22'],
   ])('formats %p as %p', (value, expected) => {
     expect(formatExactUsd(value)).toBe(expected);
+  });
+});
+
+describe('formatHours', () => {
+  it.each([
+    [0, '0 min'],
+    [0.25, '15 min'],
+    [1, '1 h'],
+    [2.5, '2.5 h'],
+    [9.96, '10 h'],
+    [14.2, '14 h'],
+    [23.4, '23 h'],
+    [23.6, '1 d'],
+    [24, '1 d'],
+    [74.4, '3.1 d'],
+    [239, '10 d'],
+    [1080, '45 d'],
+    [-2.5, '-2.5 h'],
+  ])('formats %p hours as %p', (hours, expected) => {
+    expect(formatHours(hours)).toBe(expected);
+  });
+});
+
+describe('formatPerWeek', () => {
+  it.each([
+    [0, '0 per week'],
+    [0.01, '<0.1 per week'],
+    [0.23, '0.2 per week'],
+    [7, '7 per week'],
+    [10.5, '10.5 per week'],
+    [1234, '1.2k per week'],
+  ])('formats %p as %p', (perWeek, expected) => {
+    expect(formatPerWeek(perWeek)).toBe(expected);
+  });
+});
+
+describe('formatPercentagePoints', () => {
+  it.each([
+    [0, '0 pp'],
+    [0.03, '3 pp'],
+    [0.005, '0.5 pp'],
+    [0.0004, '0 pp'],
+  ])('formats %p as %p', (difference, expected) => {
+    expect(formatPercentagePoints(difference)).toBe(expected);
   });
 });

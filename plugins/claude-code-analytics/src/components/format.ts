@@ -144,3 +144,46 @@ export function formatExactUsd(value: number): string {
     maximumFractionDigits: Math.abs(value) < 1 ? 4 : 2,
   });
 }
+
+/**
+ * A number of hours in the largest sensible unit: `45 min`, `2.5 h`, `14 h`, `3.1 d`, `45 d`.
+ */
+export function formatHours(hours: number): string {
+  const sign = hours < 0 ? '-' : '';
+  const amount = Math.abs(hours);
+  if (amount < 1) {
+    return `${sign}${Math.round(amount * 60)} min`;
+  }
+  if (Number(amount.toFixed(1)) < 10) {
+    return `${sign}${trimDecimals(amount, 1)} h`;
+  }
+  if (Math.round(amount) < 24) {
+    return `${sign}${Math.round(amount)} h`;
+  }
+  const days = amount / 24;
+  if (Number(days.toFixed(1)) < 10) {
+    return `${sign}${trimDecimals(days, 1)} d`;
+  }
+  return `${sign}${formatCount(Math.round(days))} d`;
+}
+
+/**
+ * A rate per week with one decimal: `10.5 per week`, `0.2 per week`; a positive rate that would
+ * round to 0 is shown as `<0.1 per week`.
+ */
+export function formatPerWeek(perWeek: number): string {
+  if (perWeek > 0 && perWeek < 0.05) {
+    return '<0.1 per week';
+  }
+  const rate =
+    perWeek < 100 ? trimDecimals(perWeek, 1) : formatCount(Math.round(perWeek));
+  return `${rate} per week`;
+}
+
+/**
+ * The difference of two shares (between 0 and 1) in percentage points with one decimal: `3 pp`,
+ * `0.5 pp`.
+ */
+export function formatPercentagePoints(difference: number): string {
+  return `${trimDecimals(difference * 100, 1)} pp`;
+}

@@ -43,7 +43,7 @@ export function AdoptionCard(props: AdoptionCardProps) {
       title="Claude Code adoption"
       days={days}
       load={loadAdoption}
-      hasUsage={hasUsage}
+      hasData={hasUsage}
       renderEmptyFooter={adoption => (
         <SourceFreshnessLine sources={adoption.sources} />
       )}

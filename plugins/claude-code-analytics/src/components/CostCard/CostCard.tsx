@@ -46,7 +46,7 @@ export function CostCard(props: CostCardProps) {
       title="Claude Code cost"
       days={days}
       load={loadCost}
-      hasUsage={hasUsage}
+      hasData={hasUsage}
     >
       {cost => <CostDetails cost={cost} />}
     </EntityAnalyticsCard>

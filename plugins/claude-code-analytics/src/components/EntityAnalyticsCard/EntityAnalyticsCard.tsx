@@ -16,7 +16,7 @@ import {
 import { lastFullUtcDays } from '../lastFullUtcDays';
 
 /** Props of {@link EntityAnalyticsCard}. */
-export type EntityAnalyticsCardProps<T extends { suppressed: boolean }> = {
+export type EntityAnalyticsCardProps<T extends object> = {
   /** The card's title, e.g. `Claude Code adoption`; it also names the loading and error states. */
   title: string;
   /** Length of the period in full UTC days, ending yesterday. */
@@ -26,13 +26,37 @@ export type EntityAnalyticsCardProps<T extends { suppressed: boolean }> = {
     api: ClaudeCodeAnalyticsApi,
     request: EntityPeriodRequest,
   ) => Promise<T>;
-  /** Whether the response has any usage to show; without, the card explains how to connect a source. */
-  hasUsage: (response: T) => boolean;
-  /** Shown under the explanation of a response without usage, e.g. the freshness of the sources. */
+  /** Whether the response has any data to show; without, the card shows its empty state. */
+  hasData: (response: T) => boolean;
+  /**
+   * The empty state of a response without data. By default: no Claude Code usage in the period,
+   * and how to connect a usage source, followed by `renderEmptyFooter`.
+   */
+  renderEmpty?: (response: T) => ReactNode;
+  /** Shown under the default empty state, e.g. the freshness of the sources. */
   renderEmptyFooter?: (response: T) => ReactNode;
-  /** The numbers of a response that has usage and is not suppressed. */
+  /**
+   * What a 403 answer means for this card, given the entity's display name. By default: individual
+   * usage is private to the person.
+   */
+  renderForbidden?: (entityName: string) => ReactNode;
+  /** The numbers of a response that has data and is not suppressed. */
   children: (response: T) => ReactNode;
 };
+
+/** Usage aggregates carry `suppressed`; responses without the flag (delivery) are never suppressed. */
+function isSuppressed(response: object): boolean {
+  return 'suppressed' in response && response.suppressed === true;
+}
+
+function renderIndividualUsagePrivate(entityName: string): ReactNode {
+  return (
+    <Typography variant="body1">
+      Individual usage is private: only {entityName} and people allowed to read
+      individual Claude Code usage can see these numbers.
+    </Typography>
+  );
+}
 
 function isForbidden(error: Error): boolean {
   return error instanceof ResponseError && error.statusCode === 403;
@@ -51,13 +75,23 @@ function LoadingState(props: { label: string }) {
 
 /**
  * An entity card over one analytics response of the current entity for the last full UTC days,
- * with the states every such card shares: loading, an error with retry, individual usage that is
- * private to the viewer (403), an aggregate suppressed for privacy, and no usage yet.
+ * with the states every such card shares: loading, an error with retry, a 403 (by default:
+ * individual usage that is private to the viewer), an aggregate suppressed for privacy, and no
+ * data yet.
  */
-export function EntityAnalyticsCard<T extends { suppressed: boolean }>(
+export function EntityAnalyticsCard<T extends object>(
   props: EntityAnalyticsCardProps<T>,
 ) {
-  const { title, days, load, hasUsage, renderEmptyFooter, children } = props;
+  const {
+    title,
+    days,
+    load,
+    hasData,
+    renderEmpty,
+    renderEmptyFooter,
+    renderForbidden = renderIndividualUsagePrivate,
+    children,
+  } = props;
   const { entity } = useEntity();
   const analyticsApi = useApi(claudeCodeAnalyticsApiRef);
   const configApi = useApi(configApiRef);
@@ -83,12 +117,7 @@ export function EntityAnalyticsCard<T extends { suppressed: boolean }>(
   if (loading) {
     content = <LoadingState label={`Loading ${title}`} />;
   } else if (error && isForbidden(error)) {
-    content = (
-      <Typography variant="body1">
-        Individual usage is private: only {entityName} and people allowed to
-        read individual Claude Code usage can see these numbers.
-      </Typography>
-    );
+    content = renderForbidden(entityName);
   } else if (error) {
     content = (
       <Box display="flex" flexDirection="column" gridGap={8}>
@@ -102,15 +131,17 @@ export function EntityAnalyticsCard<T extends { suppressed: boolean }>(
     );
   } else if (!response) {
     content = <LoadingState label={`Loading ${title}`} />;
-  } else if (response.suppressed) {
+  } else if (isSuppressed(response)) {
     content = (
       <Typography variant="body1">
         Hidden for privacy: fewer than {minimumGroupSize} active people in this
         period.
       </Typography>
     );
-  } else if (!hasUsage(response)) {
-    content = (
+  } else if (!hasData(response)) {
+    content = renderEmpty ? (
+      renderEmpty(response)
+    ) : (
       <Box display="flex" flexDirection="column" gridGap={8}>
         <Typography variant="body1">
           No Claude Code usage in this period.

@@ -1,4 +1,5 @@
 import { makeStyles, Typography } from '@material-ui/core';
+import { ReactNode } from 'react';
 
 const useStyles = makeStyles(theme => ({
   stat: {
@@ -30,11 +31,13 @@ export type StatProps = {
   exactValue?: string;
   /** A second line under the value, e.g. a share. */
   detail?: string;
+  /** Further descriptions of the term after the detail, each a `dd`, e.g. a badge. */
+  children?: ReactNode;
 };
 
 /** One labelled number of a card, as a term and its description in a {@link StatList}. */
 export function Stat(props: StatProps) {
-  const { label, value, exactValue, detail } = props;
+  const { label, value, exactValue, detail, children } = props;
   const classes = useStyles();
   return (
     <div className={classes.stat}>
@@ -54,6 +57,7 @@ export function Stat(props: StatProps) {
           {detail}
         </Typography>
       )}
+      {children}
     </div>
   );
 }

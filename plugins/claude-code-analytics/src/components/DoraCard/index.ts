@@ -1,0 +1,1 @@
+export { DoraCard, type DoraCardProps } from './DoraCard';
