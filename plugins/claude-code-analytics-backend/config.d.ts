@@ -67,6 +67,34 @@ export interface Config {
       /** When the sync runs. Default hourly. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    github?: {
+      /**
+       * Reads pull requests, deployments and incidents of the repositories named by the
+       * `github.com/project-slug` annotation of catalog Components, with the credentials of
+       * `integrations.github` (token or GitHub App). Default false.
+       */
+      enabled?: boolean;
+      /** When the sync runs. Default every 30 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Days of history read on the first run of a repository. Default 90. */
+      backfillDays?: number;
+      /** Deployments API environments read (case-insensitive regular expression). Default `prod`. */
+      deploymentEnvironmentPattern?: string;
+      /** Actions workflow runs (by name) that are deployments. Default `deploy`. */
+      workflowNamePattern?: string;
+      /** What counts as production (environment, workflow name or branch). Default `prod`. */
+      productionPattern?: string;
+      /** Labels that make an issue an incident. Default `[incident]`. */
+      incidentLabels?: string[];
+      /** Read the Deployments API. Default true. */
+      useDeploymentsApi?: boolean;
+      /** Read Actions workflow runs where a repository has no Deployments API deployments. Default true. */
+      useWorkflowRuns?: boolean;
+      /** API requests one run may make; the rest waits for the next run. Default unlimited. */
+      maxRequestsPerRun?: number;
+      /** A run stops when fewer requests than this remain in the rate-limit window. Default 200. */
+      rateLimitReserve?: number;
+    };
     otlp?: {
       /** Largest accepted OTLP export in bytes, before and after gzip. Default 5 MiB. */
       maxBytes?: number;

@@ -11,6 +11,7 @@ import { createRouter } from './service/router';
 import { AdminApiClient } from './sources/adminApi/AdminApiClient';
 import { AdminApiUsageSource } from './sources/adminApi/AdminApiUsageSource';
 import { DemoSource } from './sources/DemoSource';
+import { GithubDeliverySource } from './sources/github/GithubDeliverySource';
 import { OtlpReceiver } from './sources/otlp/OtlpReceiver';
 import { migrateStore } from './store/migrateStore';
 
@@ -101,6 +102,29 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
             fn: async () => {
               const summary = await adminApi.run();
               logger.info(`Admin API sync: ${JSON.stringify(summary)}`);
+              await rollups.run();
+            },
+          });
+        }
+
+        if (config.github) {
+          const github = GithubDeliverySource.create({
+            knex,
+            config: rootConfig,
+            logger,
+            // The repositories of catalog Components, as the ownership index maps them.
+            repositories: async () =>
+              (await knex('repository_components').distinct('repository')).map(
+                row => row.repository as string,
+              ),
+            options: config.github.options,
+          });
+          await scheduler.scheduleTask({
+            id: 'claude-code-analytics-github',
+            ...config.github.schedule,
+            fn: async () => {
+              const summary = await github.run();
+              logger.info(`GitHub sync: ${JSON.stringify(summary)}`);
               await rollups.run();
             },
           });

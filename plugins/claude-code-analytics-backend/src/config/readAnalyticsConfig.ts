@@ -10,6 +10,7 @@ import {
   PriceTableEntry,
 } from 'backstage-plugin-claude-code-analytics-common';
 import { PricingOptions } from '../ingestion/PricingOptions';
+import { GithubDeliveryOptions } from '../sources/github/GithubDeliverySource';
 import { DEFAULT_IDENTITY_ANNOTATION } from '../ownership/buildOwnershipIndex';
 
 /**
@@ -35,7 +36,54 @@ export type AnalyticsConfig = {
     schedule: SchedulerServiceTaskScheduleDefinition;
   };
   demo: { enabled: boolean; seed: number; days: number };
+  /** The GitHub delivery source; undefined unless `github.enabled`. */
+  github?: {
+    schedule: SchedulerServiceTaskScheduleDefinition;
+    options: GithubDeliveryOptions;
+  };
 };
+
+function readPattern(config: Config, key: string): RegExp | undefined {
+  const pattern = config.getOptionalString(key);
+  if (pattern === undefined) {
+    return undefined;
+  }
+  try {
+    return new RegExp(pattern, 'i');
+  } catch (e) {
+    throw new InputError(
+      `claudeCodeAnalytics.github.${key}: invalid pattern ${pattern}: ${e}`,
+    );
+  }
+}
+
+function readGithub(config: Config | undefined): AnalyticsConfig['github'] {
+  const github = config?.getOptionalConfig('github');
+  if (!github?.getOptionalBoolean('enabled')) {
+    return undefined;
+  }
+  return {
+    schedule: readSchedule(github, 'schedule', {
+      frequency: { minutes: 30 },
+      timeout: { minutes: 20 },
+      initialDelay: { minutes: 1 },
+    }),
+    options: {
+      backfillDays: github.getOptionalNumber('backfillDays'),
+      deploymentEnvironmentPattern: readPattern(
+        github,
+        'deploymentEnvironmentPattern',
+      ),
+      workflowNamePattern: readPattern(github, 'workflowNamePattern'),
+      productionPattern: readPattern(github, 'productionPattern'),
+      incidentLabels: github.getOptionalStringArray('incidentLabels'),
+      useDeploymentsApi: github.getOptionalBoolean('useDeploymentsApi'),
+      useWorkflowRuns: github.getOptionalBoolean('useWorkflowRuns'),
+      maxRequestsPerRun: github.getOptionalNumber('maxRequestsPerRun'),
+      rateLimitReserve: github.getOptionalNumber('rateLimitReserve'),
+    },
+  };
+}
 
 function readSchedule(
   config: Config | undefined,
@@ -135,6 +183,7 @@ export function readAnalyticsConfig(rootConfig: Config): AnalyticsConfig {
       config?.getOptionalNumber('import.maxBytes') ?? 100 * 1024 * 1024,
     otlpMaxBytes: config?.getOptionalNumber('otlp.maxBytes') ?? 5 * 1024 * 1024,
     anthropic: readAnthropic(config),
+    github: readGithub(config),
     demo: {
       enabled: config?.getOptionalBoolean('demo.enabled') ?? false,
       seed: config?.getOptionalNumber('demo.seed') ?? 42,
