@@ -203,3 +203,76 @@ export type DeliveryResponse = DeliveryMetrics & {
   components: number;
   componentsWithData: number;
 };
+
+/**
+ * One entity's headline numbers, for side-by-side tables (sub-teams of a group, the org page).
+ * Usage numbers are zero and `suppressed` true when the entity stands for fewer active people than
+ * the minimum group size; delivery numbers are never suppressed.
+ *
+ * @public
+ */
+export type EntitySummary = {
+  entityRef: string;
+  kind: string;
+  title?: string;
+  /** The parent group, for groups. */
+  parentRef?: string;
+  /** The group's `spec.type` (organization, department, team, ...), for groups. */
+  type?: string;
+  members: number;
+  activeUsers: number;
+  adoptionRate: number;
+  sessions: number;
+  costUsd: number;
+  mergedPullRequests: number;
+  aiAssistedPullRequests: number;
+  costPerMergedPullRequest?: number;
+  deployments: number;
+  deploymentFrequency: { perWeek: number; tier?: DoraTier };
+  leadTime: { medianHours?: number; tier?: DoraTier };
+  changeFailureRate: { value?: number; tier?: DoraTier };
+  recoveryTime: { medianHours?: number; tier?: DoraTier };
+  suppressed: boolean;
+};
+
+/**
+ * Answer of `GET /v1/entities/group/{namespace}/{name}/children` (the direct sub-groups) and of
+ * `GET /v1/groups` (every group, for the org page).
+ *
+ * @public
+ */
+export type EntitySummaryList = {
+  from: string;
+  to: string;
+  items: EntitySummary[];
+};
+
+/**
+ * One person's usage in a period.
+ *
+ * @public
+ */
+export type MemberUsage = {
+  userRef: string;
+  title?: string;
+  activeDays: number;
+  sessions: number;
+  linesAdded: number;
+  linesRemoved: number;
+  commitsByClaudeCode: number;
+  pullRequestsByClaudeCode: number;
+  costUsd: number;
+};
+
+/**
+ * Answer of `GET /v1/entities/group/{namespace}/{name}/members`: every transitive member, active or
+ * not. Individual usage: only for callers granted `claude-code-analytics.individual.read` (403
+ * otherwise).
+ *
+ * @public
+ */
+export type MemberUsageList = {
+  from: string;
+  to: string;
+  items: MemberUsage[];
+};
