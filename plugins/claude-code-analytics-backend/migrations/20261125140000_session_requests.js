@@ -45,6 +45,11 @@ exports.up = async function up(knex) {
     table.string('title', 1024);
   });
 
+  await knex.schema.alterTable('ownership_entities', table => {
+    table.string('parent_ref', 255).comment('the parent group, for groups');
+    table.string('type', 64).comment('spec.type');
+  });
+
   await knex.schema.createTable('session_metric_points', table => {
     table.comment('OTLP metric data points of Claude Code sessions, one per series and interval');
     table.string('series_hash', 64).notNullable().comment('sha256 of metric + attributes');
@@ -74,6 +79,10 @@ exports.up = async function up(knex) {
  */
 exports.down = async function down(knex) {
   await knex.schema.dropTable('session_metric_points');
+  await knex.schema.alterTable('ownership_entities', table => {
+    table.dropColumn('parent_ref');
+    table.dropColumn('type');
+  });
   await knex.schema.alterTable('pull_requests', table => {
     table.dropColumn('labels');
     table.dropColumn('title');

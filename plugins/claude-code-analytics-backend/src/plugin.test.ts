@@ -252,6 +252,38 @@ describe('claude-code-analytics backend with the demo', () => {
       expect(root.adoptionRate).toBeCloseTo(activeMembers / org.people.length);
       expect(root.sources.map(s => s.source)).toEqual(['demo']);
 
+      // The member table adds up to the group; the group tables repeat each group's own numbers.
+      const members = await request(server).get(
+        `/api/claude-code-analytics/v1/entities/group/default/acme/members?from=${range.from}&to=${range.to}`,
+      );
+      expect(members.body.items).toHaveLength(org.people.length);
+      expect(
+        members.body.items.reduce((s: number, m: any) => s + m.sessions, 0),
+      ).toBe(root.sessions);
+      const groups = await request(server).get(
+        `/api/claude-code-analytics/v1/groups?from=${range.from}&to=${range.to}`,
+      );
+      const groupCount = org.entities.filter(e => e.kind === 'Group').length;
+      expect(groups.body.items).toHaveLength(groupCount);
+      const acme = groups.body.items.find(
+        (g: any) => g.entityRef === 'group:default/acme',
+      );
+      expect(acme).toMatchObject({
+        type: 'organization',
+        sessions: root.sessions,
+        activeUsers: root.activeUsers,
+        members: root.members,
+      });
+      const children = await request(server).get(
+        `/api/claude-code-analytics/v1/entities/group/default/acme/children?from=${range.from}&to=${range.to}`,
+      );
+      expect(children.body.items.map((g: any) => g.parentRef)).toEqual(
+        groups.body.items
+          .filter((g: any) => g.parentRef === 'group:default/acme')
+          .map(() => 'group:default/acme'),
+      );
+      expect(children.body.items.length).toBeGreaterThanOrEqual(3);
+
       // Services get the usage attributed to their components; a system sums its components
       // (read from the facts: single components may be too small to be shown).
       const system = org.components[0].system;
@@ -361,6 +393,11 @@ describe('claude-code-analytics backend with the demo', () => {
       );
     expect(self.status).toBe(200);
     expect(self.body.entityRef).toBe(`user:default/${person.name}`);
+
+    const members = await request(server).get(
+      url('entities/group/default/acme/members?from=2026-01-01&to=2026-01-31'),
+    );
+    expect(members.status).toBe(403);
 
     const anonymous = await request(server)
       .get(url(own))

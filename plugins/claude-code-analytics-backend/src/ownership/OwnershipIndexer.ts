@@ -212,11 +212,8 @@ export class OwnershipIndexer {
   }
 
   private async writeEntities(tx: Knex.Transaction, index: OwnershipIndex) {
-    const current = new Map<string, { kind: string; title: string | null }>(
-      (await tx('ownership_entities').select()).map(row => [
-        row.entity_ref,
-        { kind: row.kind, title: row.title },
-      ]),
+    const current = new Map<string, Record<string, string | null>>(
+      (await tx('ownership_entities').select()).map(row => [row.entity_ref, row]),
     );
     const removed = [...current.keys()].filter(ref => !index.entities.has(ref));
     for (const chunk of chunked(removed, 500)) {
@@ -228,13 +225,17 @@ export class OwnershipIndexer {
         return (
           !known ||
           known.kind !== value.kind ||
-          (known.title ?? undefined) !== value.title
+          (known.title ?? undefined) !== value.title ||
+          (known.parent_ref ?? undefined) !== value.parentRef ||
+          (known.type ?? undefined) !== value.type
         );
       })
       .map(([ref, value]) => ({
         entity_ref: ref,
         kind: value.kind,
         title: value.title ?? null,
+        parent_ref: value.parentRef ?? null,
+        type: value.type ?? null,
       }));
     for (const chunk of chunked(upserts, 500)) {
       await tx('ownership_entities')

@@ -18,7 +18,10 @@ const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
  * in lower case (`kind:namespace/name`).
  */
 export type OwnershipIndex = {
-  entities: Map<string, { kind: string; title?: string }>;
+  entities: Map<
+    string,
+    { kind: string; title?: string; parentRef?: string; type?: string }
+  >;
   /** identity (lower case) -> user ref. */
   userOfIdentity: Map<string, string>;
   /** Identities claimed by several users: left unmapped, listed for the data-quality view. */
@@ -111,7 +114,16 @@ export function buildOwnershipIndex(
     const namespace = entity.metadata.namespace ?? 'default';
     const spec = (entity.spec ?? {}) as Record<string, any>;
     kinds.set(ref, kind);
-    index.entities.set(ref, { kind, title: entity.metadata.title });
+    index.entities.set(ref, {
+      kind,
+      title: entity.metadata.title,
+      parentRef:
+        kind === 'group'
+          ? resolveRef(spec.parent, 'group', namespace) ??
+            relationTargets(entity, 'childOf')[0]
+          : undefined,
+      type: typeof spec.type === 'string' ? spec.type : undefined,
+    });
 
     if (kind === 'user') {
       const identities = [

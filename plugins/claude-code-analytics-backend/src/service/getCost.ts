@@ -56,11 +56,13 @@ async function countDeployments(
     .where('d.status', 'success')
     .whereBetween('d.finished_date', [range.from, range.to])
     .distinct('d.repository', 'd.id', 'd.environment');
-  return rows.filter(row => DEFAULT_PRODUCTION_ENVIRONMENT.test(row.environment))
-    .length;
+  return rows.filter(row =>
+    DEFAULT_PRODUCTION_ENVIRONMENT.test(row.environment),
+  ).length;
 }
 
-const per = (usd: number, count: number) => (count > 0 ? usd / count : undefined);
+const per = (usd: number, count: number) =>
+  count > 0 ? usd / count : undefined;
 
 /**
  * The cost numbers of one entity over a range of days, from the entity rollups, joined with
@@ -104,7 +106,9 @@ export async function getCost(
     .whereBetween('f.date', [range.from, range.to])
     .countDistinct({ activeUsers: 'f.user_ref' });
 
-  const monthStart = DateTime.fromISO(range.to, { zone: 'utc' }).startOf('month');
+  const monthStart = DateTime.fromISO(range.to, { zone: 'utc' }).startOf(
+    'month',
+  );
   const [{ monthToDate }] = await knex('entity_daily')
     .sum({ monthToDate: 'cost_micros' })
     .where('entity_ref', entityRef)
@@ -112,7 +116,9 @@ export async function getCost(
 
   const sum = (column: string) =>
     daily.reduce((total, row) => total + toNumber(row[column]), 0);
-  const byDate = new Map(daily.map(row => [row.date, toNumber(row.cost_micros)]));
+  const byDate = new Map(
+    daily.map(row => [row.date, toNumber(row.cost_micros)]),
+  );
   const costUsd = microsToUsd(sum('cost_micros'));
   const tokens = {
     input: sum('input_tokens'),
@@ -130,8 +136,7 @@ export async function getCost(
   );
   const deployments = await countDeployments(knex, entityRef, range);
   const monthToDateUsd = microsToUsd(toNumber(monthToDate));
-  const daysElapsed =
-    DateTime.fromISO(range.to, { zone: 'utc' }).day;
+  const daysElapsed = DateTime.fromISO(range.to, { zone: 'utc' }).day;
 
   const response: CostResponse = {
     entityRef,

@@ -27,7 +27,10 @@ const entities: Entity[] = [
       name,
       annotations: { 'github.com/user-login': `${name}-gh` },
     },
-    spec: { profile: { email: `${name}@acme.example` }, memberOf: ['payments'] },
+    spec: {
+      profile: { email: `${name}@acme.example` },
+      memberOf: ['payments'],
+    },
   })),
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -40,7 +43,12 @@ const entities: Entity[] = [
   },
 ];
 
-const usageLine = (name: string, date: string, costUsd: number, model = 'claude-sonnet-4-5') =>
+const usageLine = (
+  name: string,
+  date: string,
+  costUsd: number,
+  model = 'claude-sonnet-4-5',
+) =>
   JSON.stringify({
     type: 'usage_daily',
     date,
@@ -158,7 +166,12 @@ describe('POST /v1/import and GET cost', () => {
       expect(cost.status).toBe(200);
       expect(cost.body).toMatchObject({
         costUsd: 5 * 1.25 + 0.5,
-        tokens: { input: 6000, output: 1200, cacheRead: 30000, cacheCreation: 1800 },
+        tokens: {
+          input: 6000,
+          output: 1200,
+          cacheRead: 30000,
+          cacheCreation: 1800,
+        },
         activeUsers: 5,
         costPerActiveUser: (5 * 1.25 + 0.5) / 5,
         mergedPullRequests: 1,
@@ -213,7 +226,12 @@ describe('POST /v1/import and GET cost', () => {
           timestamp: '2026-03-05T10:00:00Z',
           model: 'claude-sonnet-4-5',
           provider: 'bedrock',
-          tokens: { input: 100, output: 10, cacheRead: 1000, cacheCreation: 50 },
+          tokens: {
+            input: 100,
+            output: 10,
+            cacheRead: 1000,
+            cacheCreation: 50,
+          },
           ...extra,
         });
       const post = (body: string) =>
@@ -222,7 +240,9 @@ describe('POST /v1/import and GET cost', () => {
           .set('Content-Type', 'application/x-ndjson')
           .send(body);
       // As the OTLP receiver knows it (identity, cost) and as the collector knows it (repository).
-      await post(requestLine({ identity: 'grace@acme.example', costUsd: 0.01 }));
+      await post(
+        requestLine({ identity: 'grace@acme.example', costUsd: 0.01 }),
+      );
       await post(requestLine({ repository: 'acme/ledger' }));
 
       const [row] = await knex('session_requests');
@@ -248,7 +268,10 @@ describe('POST /v1/import and GET cost', () => {
       const [fact] = await knex('usage_facts').where({
         scope_ref: 'component:default/ledger',
       });
-      expect(fact).toMatchObject({ attribution: 'exact', user_ref: 'user:default/grace' });
+      expect(fact).toMatchObject({
+        attribution: 'exact',
+        user_ref: 'user:default/grace',
+      });
       expect(Number(fact.sessions)).toBe(1);
       expect(Number(fact.input_tokens)).toBe(100);
 

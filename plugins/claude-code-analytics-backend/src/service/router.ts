@@ -29,6 +29,8 @@ import { readRequestBody } from '../sources/otlp/readRequestBody';
 import { getAdoption } from './getAdoption';
 import { getCost } from './getCost';
 import { getDelivery } from './getDelivery';
+import { getGroupSummaries } from './getEntitySummaries';
+import { getMemberUsage } from './getMemberUsage';
 import { getStatus } from './getStatus';
 
 /** What the router needs. */
@@ -97,9 +99,10 @@ export async function createRouter(
   /** Individual usage: the person themselves, or a caller granted individual.read. */
   async function authorizeIndividual(
     credentials: BackstageCredentials,
-    userRef: string,
+    userRef: string | undefined,
   ) {
     if (
+      userRef &&
       auth.isPrincipal(credentials, 'user') &&
       credentials.principal.userEntityRef.toLocaleLowerCase('en-US') === userRef
     ) {
@@ -111,7 +114,11 @@ export async function createRouter(
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(
-        `Individual Claude Code usage of ${userRef} is visible to that person and to those granted ${claudeCodeAnalyticsIndividualReadPermission.name}`,
+        `Individual Claude Code usage${
+          userRef ? ` of ${userRef}` : ''
+        } is visible to that person and to those granted ${
+          claudeCodeAnalyticsIndividualReadPermission.name
+        }`,
       );
     }
   }
@@ -171,6 +178,47 @@ export async function createRouter(
       res.json(await getDelivery(knex, entityRef, range));
     },
   );
+
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/children',
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const range = readRange(req.query);
+      const { kind, entityRef } = await resolveEntity(req.params);
+      if (kind !== 'group') {
+        throw new InputError('Only groups have sub-groups');
+      }
+      res.json(
+        await getGroupSummaries(knex, range, {
+          minimumGroupSize: config.minimumGroupSize,
+          parentRef: entityRef,
+        }),
+      );
+    },
+  );
+
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/members',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const range = readRange(req.query);
+      const { entityRef } = await resolveEntity(req.params);
+      await authorizeIndividual(credentials, undefined);
+      res.json(await getMemberUsage(knex, entityRef, range));
+    },
+  );
+
+  router.get('/v1/groups', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const range = readRange(req.query);
+    res.json(
+      await getGroupSummaries(knex, range, {
+        minimumGroupSize: config.minimumGroupSize,
+      }),
+    );
+  });
 
   router.post(
     '/v1/import',
