@@ -12,6 +12,7 @@ import { AdminApiClient } from './sources/adminApi/AdminApiClient';
 import { AdminApiUsageSource } from './sources/adminApi/AdminApiUsageSource';
 import { DemoSource } from './sources/DemoSource';
 import { GithubDeliverySource } from './sources/github/GithubDeliverySource';
+import { repositoriesFromComponents } from './sources/github/repositoriesFromComponents';
 import { OtlpReceiver } from './sources/otlp/OtlpReceiver';
 import { migrateStore } from './store/migrateStore';
 
@@ -112,11 +113,26 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
             knex,
             config: rootConfig,
             logger,
-            // The repositories of catalog Components, as the ownership index maps them.
-            repositories: async () =>
-              (await knex('repository_components').distinct('repository')).map(
-                row => row.repository as string,
-              ),
+            // The repositories of catalog Components, with their annotations' overrides.
+            repositories: async () => {
+              const credentials = await auth.getOwnServiceCredentials();
+              const components = [];
+              for await (const page of catalog.streamEntities(
+                {
+                  filter: { kind: 'Component' },
+                  fields: ['kind', 'metadata.name', 'metadata.annotations'],
+                },
+                { credentials },
+              )) {
+                components.push(...page);
+              }
+              const { repositories, invalid } =
+                repositoriesFromComponents(components);
+              for (const problem of invalid) {
+                logger.warn(`GitHub sync: ${problem}`);
+              }
+              return repositories;
+            },
             options: config.github.options,
           });
           await scheduler.scheduleTask({

@@ -774,6 +774,65 @@ describe('GithubDeliverySource', () => {
     },
   );
 
+  it('applies the deployment patterns a component sets for its repository', async () => {
+    const knex = await init('SQLITE_3');
+    const slug = 'acme/api';
+    fake.addRepository(slug, {
+      commits: [sha('a0'), sha('a1'), sha('a2')],
+      pullRequests: [
+        graphqlPullRequest({
+          number: 7,
+          createdAt: at(9),
+          mergedAt: at(8),
+          mergeSha: sha('a1'),
+        }),
+      ],
+      workflowRuns: [
+        restWorkflowRun(slug, {
+          id: 501,
+          name: 'Deploy production',
+          sha: sha('a1'),
+          conclusion: 'success',
+          createdAt: at(8, 1),
+          updatedAt: at(8, 2),
+        }),
+        restWorkflowRun(slug, {
+          id: 502,
+          name: 'Ship it',
+          sha: sha('a1'),
+          conclusion: 'success',
+          createdAt: at(7, 1),
+          updatedAt: at(7, 2),
+        }),
+      ],
+    });
+    await GithubDeliverySource.create({
+      knex,
+      config: new ConfigReader({
+        integrations: { github: [{ host: 'github.com', token: 'ghp_test' }] },
+      }),
+      logger: mockServices.logger.mock(),
+      // This component deploys with a workflow named "Ship it", and every run of it is production.
+      repositories: async () => [
+        {
+          slug,
+          overrides: {
+            workflowNamePattern: /^ship/i,
+            productionPattern: /ship/i,
+          },
+        },
+      ],
+      now: () => NOW,
+      sleep,
+    }).run();
+    const deployments = await knex('deployments').orderBy('id');
+    expect(deployments.map(d => [d.id, d.environment, d.status])).toEqual([
+      ['run-502', 'production', 'success'],
+    ]);
+    expect(await carried(knex)).toEqual({ 'run-502': [7] });
+    await knex.destroy();
+  });
+
   it('reads GitHub Enterprise Server through its apiBaseUrl', async () => {
     const knex = await init('SQLITE_3');
     const ghe = new FakeGithub('https://ghe.acme.example/api/v3');

@@ -67,6 +67,30 @@ export type GithubDeliveryOptions = {
 };
 
 /**
+ * Settings a repository's component can override with annotations.
+ *
+ * @public
+ */
+export type RepositoryOverrides = Partial<
+  Pick<
+    GithubDeliveryOptions,
+    | 'deploymentEnvironmentPattern'
+    | 'workflowNamePattern'
+    | 'productionPattern'
+    | 'incidentLabels'
+  >
+>;
+
+/**
+ * A repository to read: its slug, with or without overrides.
+ *
+ * @public
+ */
+export type GithubRepositoryEntry =
+  | string
+  | { slug: string; overrides?: RepositoryOverrides };
+
+/**
  * Options of {@link GithubDeliverySource.create}.
  *
  * @public
@@ -77,7 +101,7 @@ export type GithubDeliverySourceOptions = {
   config: Config;
   logger: LoggerService;
   /** The repositories to read, as `org/repo` (github.com) or `host/org/repo` slugs. */
-  repositories: () => Promise<string[]>;
+  repositories: () => Promise<GithubRepositoryEntry[]>;
   options?: GithubDeliveryOptions;
   /** Replaces the global fetch (tests). */
   fetch?: typeof fetch;
@@ -162,7 +186,7 @@ export class GithubDeliverySource {
     private readonly integrations: ScmIntegrations,
     private readonly credentials: GithubCredentialsProvider,
     private readonly logger: LoggerService,
-    private readonly repositories: () => Promise<string[]>,
+    private readonly repositories: () => Promise<GithubRepositoryEntry[]>,
     private readonly options: Required<
       Omit<GithubDeliveryOptions, 'maxRequestsPerRun'>
     > & { maxRequestsPerRun: number },
@@ -243,14 +267,25 @@ export class GithubDeliverySource {
       failedRepositories: [],
       postponedRepositories: [],
     };
-    const slugs = [...new Set(await this.repositories())];
-    for (const slug of slugs) {
+    const entries = new Map<string, RepositoryOverrides | undefined>();
+    for (const entry of await this.repositories()) {
+      if (typeof entry === 'string') {
+        entries.set(entry, entries.get(entry));
+      } else {
+        entries.set(entry.slug, entry.overrides ?? entries.get(entry.slug));
+      }
+    }
+    for (const [slug, overrides] of entries) {
       if (counter.exhausted) {
         summary.postponedRepositories.push(slug);
         continue;
       }
       try {
-        const result = await this.readRepository(parseSlug(slug), counter);
+        const result = await this.readRepository(
+          parseSlug(slug),
+          counter,
+          overrides,
+        );
         summary.repositoriesRead += 1;
         summary.pullRequests += result.pullRequests;
         summary.deployments += result.deployments;
@@ -340,7 +375,16 @@ export class GithubDeliverySource {
   private async readRepository(
     repository: Repository,
     counter: GithubRequestCounter,
+    overrides: RepositoryOverrides | undefined,
   ) {
+    // A component's annotations may set its own deployment and incident patterns.
+    const options = { ...this.options, ...overrides };
+    // Production workflow runs are written with the environment "production", whatever pattern
+    // recognised them, so that name always counts as production.
+    const production = new RegExp(
+      `^production$|${options.productionPattern.source}`,
+      options.productionPattern.flags,
+    );
     const api = await this.apiFor(repository, counter);
     const { slug } = repository;
     const cursors = await SourceCursors.load(
@@ -368,7 +412,7 @@ export class GithubDeliverySource {
       ]),
     );
     const found = await readDeployments(api, repository, {
-      ...this.options,
+      ...options,
       horizon,
       defaultBranch:
         pulls.defaultBranch ?? (await this.storedDefaultBranch(slug)),
@@ -376,8 +420,7 @@ export class GithubDeliverySource {
       cursors,
     });
 
-    const isProduction = (environment: string) =>
-      this.options.productionPattern.test(environment);
+    const isProduction = (environment: string) => production.test(environment);
     const deployments =
       found.deployments.length === 0
         ? []
@@ -403,7 +446,7 @@ export class GithubDeliverySource {
 
     const issuesSince = cursors.get('issues') ?? horizon;
     const incidents = await readIncidents(api, repository, {
-      labels: this.options.incidentLabels,
+      labels: options.incidentLabels,
       since: issuesSince,
       cursors,
     });
@@ -416,7 +459,7 @@ export class GithubDeliverySource {
         deployments,
         incidents: incidents.incidents,
       },
-      { productionEnvironment: this.options.productionPattern },
+      { productionEnvironment: production },
     );
     if (pulls.defaultBranch) {
       await this.knex('repositories')
