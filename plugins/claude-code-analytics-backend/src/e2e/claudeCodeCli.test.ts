@@ -1,17 +1,11 @@
-import {
-  SchedulerService,
-  ServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { claudeCodeAnalyticsPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { startAnalyticsBackend } from '../__testUtils__/startAnalyticsBackend';
 import { STAND_IN_FILE, startMessagesApiStandIn } from './MessagesApiStandIn';
 
 jest.setTimeout(180_000);
@@ -19,7 +13,10 @@ jest.setTimeout(180_000);
 // Installed by scripts/install-claude-code.sh, which the test command runs.
 // eslint-disable-next-line no-restricted-syntax
 const repoRoot = path.resolve(__dirname, '../../../..');
-const claudeBin = path.join(repoRoot, '.tools/claude-code/node_modules/.bin/claude');
+const claudeBin = path.join(
+  repoRoot,
+  '.tools/claude-code/node_modules/.bin/claude',
+);
 const collectorBin = path.join(
   repoRoot,
   'packages/collector/bin/claude-code-analytics-collector',
@@ -56,7 +53,10 @@ function run(
   options: { cwd: string; env: NodeJS.ProcessEnv },
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise(resolve => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      ...options,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', chunk => (stdout += chunk));
@@ -74,27 +74,20 @@ function run(
 
   it('exports OTLP to the backend, whose APIs then show exactly what the CLI reported', async () => {
     const knex = await databases.init('SQLITE_3');
-    const scheduler = mockServices.scheduler() as SchedulerService & {
-      factory(options: { skipTaskRunOnStartup: boolean }): ServiceFactory;
-    };
-    const { server } = await startTestBackend({
-      features: [
-        claudeCodeAnalyticsPlugin,
-        scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.database.factory({ knex }),
-        catalogServiceMock.factory({ entities }),
-      ],
-    });
-    await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
+    const { server } = await startAnalyticsBackend({ knex, entities });
     const backendUrl = `http://127.0.0.1:${(server.address() as any).port}`;
     const standIn = await startMessagesApiStandIn();
 
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-home-'));
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-work-'));
     execFileSync('git', ['init', '-q'], { cwd: work });
-    execFileSync('git', ['remote', 'add', 'origin', 'git@github.com:Acme/payments.git'], {
-      cwd: work,
-    });
+    execFileSync(
+      'git',
+      ['remote', 'add', 'origin', 'git@github.com:Acme/payments.git'],
+      {
+        cwd: work,
+      },
+    );
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: home,
@@ -106,7 +99,8 @@ function run(
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_EXPORTER_OTLP_ENDPOINT: `${backendUrl}/api/claude-code-analytics/otlp`,
       OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer mock-service-token',
-      OTEL_RESOURCE_ATTRIBUTES: 'user.email=ada@acme.example,repo=acme/payments',
+      OTEL_RESOURCE_ATTRIBUTES:
+        'user.email=ada@acme.example,repo=acme/payments',
       OTEL_METRIC_EXPORT_INTERVAL: '1000',
       OTEL_LOGS_EXPORT_INTERVAL: '500',
       DISABLE_AUTOUPDATER: '1',
@@ -128,14 +122,17 @@ function run(
       ],
       { cwd: work, env },
     );
-    expect({ code: cli.code, stderr: cli.stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code: cli.code, stderr: cli.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
     const reported = JSON.parse(cli.stdout);
-    expect(fs.readFileSync(path.join(work, STAND_IN_FILE.name), 'utf8')).toContain(
-      'line 1',
-    );
-    expect(execFileSync('git', ['log', '--oneline'], { cwd: work }).toString()).toContain(
-      'Add notes',
-    );
+    expect(
+      fs.readFileSync(path.join(work, STAND_IN_FILE.name), 'utf8'),
+    ).toContain('line 1');
+    expect(
+      execFileSync('git', ['log', '--oneline'], { cwd: work }).toString(),
+    ).toContain('Add notes');
 
     // What the CLI says it used, over all models it called.
     const models = Object.values(reported.modelUsage ?? {}) as any[];
@@ -201,7 +198,10 @@ function run(
       ],
       { cwd: work, env: { PATH: process.env.PATH, HOME: home } },
     );
-    expect({ code: push.code, stderr: push.stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code: push.code, stderr: push.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
     const sources = await knex('session_requests').distinct('sources');
     expect(sources.map(s => s.sources)).toEqual(['otlp,transcripts']);
     const after = (await get('cost', 'user/default/ada')).body;

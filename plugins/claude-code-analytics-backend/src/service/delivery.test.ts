@@ -1,13 +1,7 @@
-import {
-  SchedulerService,
-  ServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
-import { claudeCodeAnalyticsPlugin } from '../plugin';
+import { startAnalyticsBackend } from '../__testUtils__/startAnalyticsBackend';
 
 jest.setTimeout(60_000);
 
@@ -108,18 +102,7 @@ describe('GET delivery', () => {
     'answers the pooled DORA metrics of the components an entity delivers, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler() as SchedulerService & {
-        factory(options: { skipTaskRunOnStartup: boolean }): ServiceFactory;
-      };
-      const { server } = await startTestBackend({
-        features: [
-          claudeCodeAnalyticsPlugin,
-          scheduler.factory({ skipTaskRunOnStartup: true }),
-          mockServices.database.factory({ knex }),
-          catalogServiceMock.factory({ entities }),
-        ],
-      });
-      await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
+      const { server } = await startAnalyticsBackend({ knex, entities });
       const imported = await request(server)
         .post('/api/claude-code-analytics/v1/import')
         .set('Content-Type', 'application/x-ndjson')

@@ -1,14 +1,8 @@
-import {
-  SchedulerService,
-  ServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { claudeCodeAnalyticsPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { startAnalyticsBackend } from '../__testUtils__/startAnalyticsBackend';
 
 jest.setTimeout(60_000);
 
@@ -124,18 +118,7 @@ describe('POST /v1/import and GET cost', () => {
     'imports valid lines once, reports rejected ones, and answers cost, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler() as SchedulerService & {
-        factory(options: { skipTaskRunOnStartup: boolean }): ServiceFactory;
-      };
-      const { server } = await startTestBackend({
-        features: [
-          claudeCodeAnalyticsPlugin,
-          scheduler.factory({ skipTaskRunOnStartup: true }),
-          mockServices.database.factory({ knex }),
-          catalogServiceMock.factory({ entities }),
-        ],
-      });
-      await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
+      const { server } = await startAnalyticsBackend({ knex, entities });
       const post = (body: string) =>
         request(server)
           .post('/api/claude-code-analytics/v1/import')
@@ -205,18 +188,7 @@ describe('POST /v1/import and GET cost', () => {
     'counts a request once when OTLP and transcripts both send it, and prefers daily sources, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler() as SchedulerService & {
-        factory(options: { skipTaskRunOnStartup: boolean }): ServiceFactory;
-      };
-      const { server } = await startTestBackend({
-        features: [
-          claudeCodeAnalyticsPlugin,
-          scheduler.factory({ skipTaskRunOnStartup: true }),
-          mockServices.database.factory({ knex }),
-          catalogServiceMock.factory({ entities }),
-        ],
-      });
-      await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
+      const { server } = await startAnalyticsBackend({ knex, entities });
       const requestLine = (extra: object) =>
         JSON.stringify({
           type: 'request',

@@ -5,6 +5,10 @@ import { DateTime } from 'luxon';
 import { PricingOptions } from '../../ingestion/PricingOptions';
 import { UsageDay } from '../../ingestion/types';
 import { writeUsageDays } from '../../ingestion/writeUsageDays';
+import {
+  recordSourceRun,
+  writeIngestionLog,
+} from '../../store/recordSourceRun';
 import { AdminApiClient } from './AdminApiClient';
 import { parseAdminApiRecord } from './parseAdminApiRecord';
 
@@ -251,35 +255,20 @@ export class AdminApiUsageSource {
       error?: string;
     },
   ) {
-    await this.knex('ingestion_log')
-      .insert({
-        source: ADMIN_API_SOURCE,
-        unit: dayUnit(date),
-        status: entry.status,
-        rows: entry.rows ?? 0,
-        skipped: entry.skipped ?? 0,
-        // Overwrites an earlier error of the day.
-        error: entry.error ?? null,
-        ran_at: this.now().toJSDate(),
-      })
-      .onConflict(['source', 'unit'])
-      .merge();
+    await writeIngestionLog(this.knex, {
+      source: ADMIN_API_SOURCE,
+      unit: dayUnit(date),
+      ...entry,
+      ranAt: this.now().toJSDate(),
+    });
   }
 
   private async updateStatus(summary: AdminApiRunSummary) {
-    const at = this.now().toJSDate();
-    const update: Record<string, unknown> = {};
-    if (summary.daysRead > 0 || summary.failedDays.length === 0) {
-      update.last_success_at = at;
-    }
-    if (summary.failedDays.length > 0) {
-      const [first] = summary.failedDays;
-      update.last_error_at = at;
-      update.last_error = `${summary.failedDays.length} days failed, first ${first.date}: ${first.error}`;
-    }
-    await this.knex('source_status')
-      .insert({ source: ADMIN_API_SOURCE, rows: 0, ...update })
-      .onConflict('source')
-      .merge(Object.keys(update));
+    await recordSourceRun(this.knex, ADMIN_API_SOURCE, {
+      at: this.now().toJSDate(),
+      unitsRead: summary.daysRead,
+      failures: summary.failedDays.map(f => ({ unit: f.date, error: f.error })),
+      unitName: 'days',
+    });
   }
 }

@@ -11,6 +11,10 @@ import { DateTime } from 'luxon';
 import { normalizeRepository } from '../../ingestion/normalizeIdentity';
 import { writeDeliveryFacts } from '../../ingestion/writeDeliveryFacts';
 import {
+  recordSourceRun,
+  writeIngestionLog,
+} from '../../store/recordSourceRun';
+import {
   GithubApi,
   GithubBudgetExhaustedError,
   GithubRequestCounter,
@@ -568,37 +572,23 @@ export class GithubDeliverySource {
       error?: string;
     },
   ) {
-    await this.knex('ingestion_log')
-      .insert({
-        source: GITHUB_SOURCE,
-        unit: `repository:${normalizeRepository(slug)}`,
-        status: entry.status,
-        rows: entry.rows ?? 0,
-        skipped: entry.skipped ?? 0,
-        error: entry.error ?? null,
-        ran_at: this.now().toJSDate(),
-      })
-      .onConflict(['source', 'unit'])
-      .merge();
+    await writeIngestionLog(this.knex, {
+      source: GITHUB_SOURCE,
+      unit: `repository:${normalizeRepository(slug)}`,
+      ...entry,
+      ranAt: this.now().toJSDate(),
+    });
   }
 
   private async updateStatus(summary: GithubRunSummary) {
-    const at = this.now().toJSDate();
-    const update: Record<string, unknown> = {};
-    if (
-      summary.repositoriesRead > 0 ||
-      summary.failedRepositories.length === 0
-    ) {
-      update.last_success_at = at;
-    }
-    if (summary.failedRepositories.length > 0) {
-      const [first] = summary.failedRepositories;
-      update.last_error_at = at;
-      update.last_error = `${summary.failedRepositories.length} repositories failed, first ${first.repository}: ${first.error}`;
-    }
-    await this.knex('source_status')
-      .insert({ source: GITHUB_SOURCE, rows: 0, ...update })
-      .onConflict('source')
-      .merge(Object.keys(update));
+    await recordSourceRun(this.knex, GITHUB_SOURCE, {
+      at: this.now().toJSDate(),
+      unitsRead: summary.repositoriesRead,
+      failures: summary.failedRepositories.map(f => ({
+        unit: f.repository,
+        error: f.error,
+      })),
+      unitName: 'repositories',
+    });
   }
 }

@@ -1,19 +1,10 @@
-import {
-  SchedulerService,
-  ServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { gzipSync } from 'node:zlib';
-import { claudeCodeAnalyticsPlugin } from '../../plugin';
 import { createTestDatabases } from '../../__testUtils__/createTestDatabases';
+import { startAnalyticsBackend } from '../../__testUtils__/startAnalyticsBackend';
 import {
   capturedSessions,
   describeIfFixtures,
@@ -73,18 +64,7 @@ describeIfFixtures('OTLP receiver with real Claude Code exports', () => {
     'stores JSON and protobuf exports once and shows them in the API, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler() as SchedulerService & {
-        factory(options: { skipTaskRunOnStartup: boolean }): ServiceFactory;
-      };
-      const { server } = await startTestBackend({
-        features: [
-          claudeCodeAnalyticsPlugin,
-          scheduler.factory({ skipTaskRunOnStartup: true }),
-          mockServices.database.factory({ knex }),
-          catalogServiceMock.factory({ entities }),
-        ],
-      });
-      await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
+      const { server } = await startAnalyticsBackend({ knex, entities });
       const post = (path: string, body: Buffer, contentType: string) =>
         request(server)
           .post(`/api/claude-code-analytics/otlp/v1/${path}`)
@@ -185,15 +165,10 @@ describeIfFixtures('OTLP receiver with real Claude Code exports', () => {
 
   it('refuses an export over the size limit and stores nothing', async () => {
     const knex = await databases.init('SQLITE_3');
-    const { server } = await startTestBackend({
-      features: [
-        claudeCodeAnalyticsPlugin,
-        mockServices.database.factory({ knex }),
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: { claudeCodeAnalytics: { otlp: { maxBytes: 1000 } } },
-        }),
-      ],
+    const { server } = await startAnalyticsBackend({
+      knex,
+      entities,
+      config: { claudeCodeAnalytics: { otlp: { maxBytes: 1000 } } },
     });
     const metrics = readOtlpFixture('ada.metrics.json');
     expect(metrics.length).toBeGreaterThan(1000);

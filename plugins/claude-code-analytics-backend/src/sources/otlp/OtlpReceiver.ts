@@ -73,17 +73,29 @@ export class OtlpReceiver {
     let rejected: number;
     let reasons: string[];
     if (signal === 'metrics') {
-      const request = decodeOtlpRequest('metrics', body, contentType, contentEncoding, {
-        maxBytes: this.maxBytes,
-      });
+      const request = decodeOtlpRequest(
+        'metrics',
+        body,
+        contentType,
+        contentEncoding,
+        {
+          maxBytes: this.maxBytes,
+        },
+      );
       const result = readClaudeCodeMetrics(request);
       await writeMetricPoints(this.knex, result.points, this.pricing);
       rejected = result.rejected;
       reasons = result.rejectReasons;
     } else {
-      const request = decodeOtlpRequest('logs', body, contentType, contentEncoding, {
-        maxBytes: this.maxBytes,
-      });
+      const request = decodeOtlpRequest(
+        'logs',
+        body,
+        contentType,
+        contentEncoding,
+        {
+          maxBytes: this.maxBytes,
+        },
+      );
       const result = readClaudeCodeEvents(request);
       const records: RequestRecord[] = [];
       for (const event of result.events) {
@@ -99,7 +111,12 @@ export class OtlpReceiver {
       reasons = result.rejectReasons;
     }
     await this.knex('source_status')
-      .insert({ source: OTLP_SOURCE, last_received_at: new Date(), last_success_at: new Date(), rows: 1 })
+      .insert({
+        source: OTLP_SOURCE,
+        last_received_at: new Date(),
+        last_success_at: new Date(),
+        rows: 1,
+      })
       .onConflict('source')
       .merge({
         last_received_at: new Date(),

@@ -25,7 +25,9 @@ export function requestRecordFromEvent(
     sessionId: event.sessionId,
     ...(event.requestId
       ? { requestId: event.requestId }
-      : event.sequence !== undefined && { messageId: `event-${event.sequence}` }),
+      : event.sequence !== undefined && {
+          messageId: `event-${event.sequence}`,
+        }),
     timestamp: event.timestamp,
     ...((event.email ?? event.accountUuid ?? event.userId) && {
       identity: event.email ?? event.accountUuid ?? event.userId,

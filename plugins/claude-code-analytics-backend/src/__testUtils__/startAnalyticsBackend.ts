@@ -1,0 +1,39 @@
+import {
+  SchedulerService,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Knex } from 'knex';
+import { Server } from 'node:http';
+import { claudeCodeAnalyticsPlugin } from '../plugin';
+
+/**
+ * Starts a test backend with the plugin on a given database and catalog, and indexes the catalog,
+ * so that a test can write data and read the API at once. The mock scheduler runs tasks only when
+ * a test triggers them.
+ */
+export async function startAnalyticsBackend(options: {
+  knex: Knex;
+  entities: Entity[];
+  config?: Record<string, unknown>;
+}): Promise<{ server: Server; scheduler: SchedulerService }> {
+  // The mock scheduler's type is not exported; at run time it has the factory of the instance.
+  const scheduler = mockServices.scheduler() as SchedulerService & {
+    factory(factoryOptions: { skipTaskRunOnStartup: boolean }): ServiceFactory;
+  };
+  const { server } = await startTestBackend({
+    features: [
+      claudeCodeAnalyticsPlugin,
+      scheduler.factory({ skipTaskRunOnStartup: true }),
+      mockServices.database.factory({ knex: options.knex }),
+      catalogServiceMock.factory({ entities: options.entities }),
+      ...(options.config
+        ? [mockServices.rootConfig.factory({ data: options.config as any })]
+        : []),
+    ],
+  });
+  await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
+  return { server, scheduler };
+}
