@@ -6,14 +6,22 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { adoptionResponse } from './__fixtures__/adoptionResponse';
 import { costResponse } from './__fixtures__/costResponse';
+import { childrenResponse } from './__fixtures__/childrenResponse';
 import { deliveryResponse } from './__fixtures__/deliveryResponse';
+import { groupsResponse } from './__fixtures__/groupsResponse';
+import { membersResponse } from './__fixtures__/membersResponse';
+import { statusResponse } from './__fixtures__/statusResponse';
 import { ClaudeCodeAnalyticsApi, claudeCodeAnalyticsApiRef } from './api';
 import plugin from './alpha';
 
@@ -30,6 +38,18 @@ function component(annotations?: Record<string, string>): Entity {
     kind: 'Component',
     metadata: { name: 'payments', annotations },
     spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  };
+}
+
+function mockAnalyticsApi(): jest.Mocked<ClaudeCodeAnalyticsApi> {
+  return {
+    getAdoption: jest.fn().mockResolvedValue(adoptionResponse),
+    getCost: jest.fn().mockResolvedValue(costResponse),
+    getDelivery: jest.fn().mockResolvedValue(deliveryResponse),
+    getChildren: jest.fn().mockResolvedValue(childrenResponse),
+    getMembers: jest.fn().mockResolvedValue(membersResponse),
+    getGroups: jest.fn().mockResolvedValue(groupsResponse),
+    getStatus: jest.fn().mockResolvedValue(statusResponse),
   };
 }
 
@@ -110,11 +130,7 @@ describe('claude-code-analytics alpha plugin', () => {
   });
 
   it('renders the adoption card of the current entity', async () => {
-    const analyticsApi: ClaudeCodeAnalyticsApi = {
-      getAdoption: jest.fn().mockResolvedValue(adoptionResponse),
-      getCost: jest.fn().mockResolvedValue(costResponse),
-      getDelivery: jest.fn().mockResolvedValue(deliveryResponse),
-    };
+    const analyticsApi = mockAnalyticsApi();
 
     await renderInTestApp(
       <EntityProvider entity={team}>
@@ -131,11 +147,7 @@ describe('claude-code-analytics alpha plugin', () => {
   });
 
   it('renders the cost card of the current entity', async () => {
-    const analyticsApi: ClaudeCodeAnalyticsApi = {
-      getAdoption: jest.fn().mockResolvedValue(adoptionResponse),
-      getCost: jest.fn().mockResolvedValue(costResponse),
-      getDelivery: jest.fn().mockResolvedValue(deliveryResponse),
-    };
+    const analyticsApi = mockAnalyticsApi();
 
     await renderInTestApp(
       <EntityProvider entity={team}>
@@ -195,11 +207,7 @@ describe('claude-code-analytics alpha plugin', () => {
   });
 
   it('renders the DORA card of the current entity', async () => {
-    const analyticsApi: ClaudeCodeAnalyticsApi = {
-      getAdoption: jest.fn().mockResolvedValue(adoptionResponse),
-      getCost: jest.fn().mockResolvedValue(costResponse),
-      getDelivery: jest.fn().mockResolvedValue(deliveryResponse),
-    };
+    const analyticsApi = mockAnalyticsApi();
 
     await renderInTestApp(
       <EntityProvider entity={team}>
@@ -235,5 +243,75 @@ describe('claude-code-analytics alpha plugin', () => {
     );
 
     expect(await screen.findByText('10.5 per week')).toBeInTheDocument();
+  });
+
+  const content = plugin.getExtension('entity-content:claude-code-analytics');
+  const page = plugin.getExtension('page:claude-code-analytics');
+
+  it('adds the Claude Code tab at claude-code to the five analytics kinds', () => {
+    const tester = createExtensionTester(content);
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
+
+    expect(tester.get(coreExtensionData.routePath)).toBe('claude-code');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Claude Code',
+    );
+    expect(
+      ['Component', 'Group', 'User', 'System', 'Domain', 'API', 'Resource'].map(
+        kind => filter?.({ ...team, kind }),
+      ),
+    ).toEqual([true, true, true, true, true, false, false]);
+  });
+
+  it('renders the tab for the configured default period', async () => {
+    const analyticsApi = mockAnalyticsApi();
+
+    await renderInTestApp(
+      <EntityProvider entity={team}>
+        {createExtensionTester(content, {
+          config: { defaultDays: 7 },
+        }).reactElement()}
+      </EntityProvider>,
+      { apis: [[claudeCodeAnalyticsApiRef, analyticsApi]] },
+    );
+
+    expect(await screen.findByText('Claude Code adoption')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'Sub-teams' }),
+    ).toBeInTheDocument();
+    const { from, to } = analyticsApi.getAdoption.mock.calls[0][0];
+    expect((Date.parse(to) - Date.parse(from)) / 86_400_000 + 1).toBe(7);
+  });
+
+  it('adds the org page at /claude-code-analytics, shown in the nav as Claude Code', async () => {
+    const tester = createExtensionTester(page);
+
+    expect(tester.get(coreExtensionData.routePath)).toBe(
+      '/claude-code-analytics',
+    );
+    expect(tester.get(coreExtensionData.routeRef)).toBeDefined();
+    expect(tester.get(coreExtensionData.title)).toBe('Claude Code');
+    expect(tester.get(coreExtensionData.icon)).toBeTruthy();
+  });
+
+  it('renders the org page', async () => {
+    const analyticsApi = mockAnalyticsApi();
+
+    await renderInTestApp(createExtensionTester(page).reactElement(), {
+      apis: [[claudeCodeAnalyticsApiRef, analyticsApi]],
+    });
+
+    expect(
+      await screen.findByRole('table', { name: 'Groups' }),
+    ).toBeInTheDocument();
+    expect(analyticsApi.getGroups).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a default period that is not a whole number of days', () => {
+    expect(() =>
+      createExtensionTester(content, {
+        config: { defaultDays: 0 },
+      }).reactElement(),
+    ).toThrow(/defaultDays/);
   });
 });

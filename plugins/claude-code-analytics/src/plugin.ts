@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { claudeCodeAnalyticsApiRef, ClaudeCodeAnalyticsClient } from './api';
+import { entityContentRouteRef, rootRouteRef } from './routes';
 
 /**
  * The Claude Code Analytics plugin for apps on the legacy frontend system. Apps on the new
@@ -23,6 +25,10 @@ export const claudeCodeAnalyticsPlugin = createPlugin({
         new ClaudeCodeAnalyticsClient({ discoveryApi, fetchApi }),
     }),
   ],
+  routes: {
+    root: rootRouteRef,
+    entityContent: entityContentRouteRef,
+  },
 });
 
 /**
@@ -67,5 +73,35 @@ export const EntityClaudeCodeDoraCard = claudeCodeAnalyticsPlugin.provide(
     component: {
       lazy: () => import('./components/DoraCard').then(m => m.DoraCard),
     },
+  }),
+);
+
+/**
+ * The "Claude Code" tab of an entity page: a period picker, the three cards for that period,
+ * usage and delivery tables with CSV export, sub-teams and members on a Group, and data quality.
+ * Mount it with `EntityLayout.Route` where {@link isClaudeCodeAnalyticsAvailable} holds.
+ *
+ * @public
+ */
+export const EntityClaudeCodeContent = claudeCodeAnalyticsPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityClaudeCodeContent',
+    component: () =>
+      import('./components/ClaudeCodeTab').then(m => m.ClaudeCodeTab),
+    mountPoint: entityContentRouteRef,
+  }),
+);
+
+/**
+ * The organisation's Claude Code page: every group side by side, adoption cohorts, org-wide
+ * trends and the status of the sources. Mount it with a `Route` at `/claude-code-analytics`.
+ *
+ * @public
+ */
+export const ClaudeCodeAnalyticsPage = claudeCodeAnalyticsPlugin.provide(
+  createRoutableExtension({
+    name: 'ClaudeCodeAnalyticsPage',
+    component: () => import('./components/OrgPage').then(m => m.LegacyOrgPage),
+    mountPoint: rootRouteRef,
   }),
 );

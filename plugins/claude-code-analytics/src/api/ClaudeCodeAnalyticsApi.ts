@@ -3,7 +3,10 @@ import {
   AdoptionResponse,
   CostResponse,
   DeliveryResponse,
+  EntitySummaryList,
+  MemberUsageList,
 } from 'backstage-plugin-claude-code-analytics-common';
+import { StatusResponse } from './StatusResponse';
 
 /**
  * The entity and period of a request to the analytics API.
@@ -13,6 +16,18 @@ import {
 export type EntityPeriodRequest = {
   /** The entity, as a full or shorthand entity ref such as `group:default/team-a`. */
   entityRef: string;
+  /** First UTC day of the period, `YYYY-MM-DD`. */
+  from: string;
+  /** Last UTC day of the period (inclusive), `YYYY-MM-DD`. */
+  to: string;
+};
+
+/**
+ * A period of UTC days, both ends inclusive.
+ *
+ * @public
+ */
+export type PeriodRequest = {
   /** First UTC day of the period, `YYYY-MM-DD`. */
   from: string;
   /** Last UTC day of the period (inclusive), `YYYY-MM-DD`. */
@@ -52,6 +67,41 @@ export interface ClaudeCodeAnalyticsApi {
    *   404 for an unknown entity.
    */
   getDelivery(request: EntityPeriodRequest): Promise<DeliveryResponse>;
+
+  /**
+   * The headline numbers of a group's direct sub-groups in a period, for a side-by-side
+   * comparison; sub-groups with fewer active people than the minimum group size are flagged
+   * `suppressed`.
+   *
+   * @param request - `entityRef` must be a Group.
+   * @throws ResponseError when the backend answers with an error, e.g. 404 for an unknown group.
+   */
+  getChildren(request: EntityPeriodRequest): Promise<EntitySummaryList>;
+
+  /**
+   * The usage of every transitive member of a group in a period, one row per person.
+   *
+   * @param request - `entityRef` must be a Group.
+   * @throws ResponseError when the backend answers with an error, e.g. 403 when the viewer is
+   *   not granted `claude-code-analytics.individual.read`.
+   */
+  getMembers(request: EntityPeriodRequest): Promise<MemberUsageList>;
+
+  /**
+   * The headline numbers of every group of the organisation in a period, each with its parent
+   * group and type, for the org page.
+   *
+   * @throws ResponseError when the backend answers with an error.
+   */
+  getGroups(request: PeriodRequest): Promise<EntitySummaryList>;
+
+  /**
+   * The health of every source and what the catalog could not map (identities without a User,
+   * repositories without a Component).
+   *
+   * @throws ResponseError when the backend answers with an error.
+   */
+  getStatus(): Promise<StatusResponse>;
 }
 
 /**

@@ -5,11 +5,15 @@ import {
   AdoptionResponse,
   CostResponse,
   DeliveryResponse,
+  EntitySummaryList,
+  MemberUsageList,
 } from 'backstage-plugin-claude-code-analytics-common';
 import {
   ClaudeCodeAnalyticsApi,
   EntityPeriodRequest,
+  PeriodRequest,
 } from './ClaudeCodeAnalyticsApi';
+import { StatusResponse } from './StatusResponse';
 
 /**
  * The default {@link ClaudeCodeAnalyticsApi}: calls the backend found through discovery, with the
@@ -38,6 +42,24 @@ export class ClaudeCodeAnalyticsClient implements ClaudeCodeAnalyticsApi {
     return this.getEntityResource<DeliveryResponse>('delivery', request);
   }
 
+  async getChildren(request: EntityPeriodRequest): Promise<EntitySummaryList> {
+    return this.getEntityResource<EntitySummaryList>('children', request);
+  }
+
+  async getMembers(request: EntityPeriodRequest): Promise<MemberUsageList> {
+    return this.getEntityResource<MemberUsageList>('members', request);
+  }
+
+  async getGroups({ from, to }: PeriodRequest): Promise<EntitySummaryList> {
+    return this.get<EntitySummaryList>(
+      `/v1/groups?${new URLSearchParams({ from, to })}`,
+    );
+  }
+
+  async getStatus(): Promise<StatusResponse> {
+    return this.get<StatusResponse>('/v1/status');
+  }
+
   private async getEntityResource<T>(
     resource: string,
     { entityRef, from, to }: EntityPeriodRequest,
@@ -47,11 +69,13 @@ export class ClaudeCodeAnalyticsClient implements ClaudeCodeAnalyticsApi {
       .map(encodeURIComponent)
       .join('/');
     const query = new URLSearchParams({ from, to });
-    const baseUrl = await this.discoveryApi.getBaseUrl('claude-code-analytics');
+    return this.get<T>(`/v1/entities/${entityPath}/${resource}?${query}`);
+  }
 
-    const response = await this.fetchApi.fetch(
-      `${baseUrl}/v1/entities/${entityPath}/${resource}?${query}`,
-    );
+  /** Reads a JSON answer of the backend; `path` starts with `/`. */
+  private async get<T>(path: string): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('claude-code-analytics');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

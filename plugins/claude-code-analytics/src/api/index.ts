@@ -2,5 +2,11 @@ export {
   claudeCodeAnalyticsApiRef,
   type ClaudeCodeAnalyticsApi,
   type EntityPeriodRequest,
+  type PeriodRequest,
 } from './ClaudeCodeAnalyticsApi';
 export { ClaudeCodeAnalyticsClient } from './ClaudeCodeAnalyticsClient';
+export type {
+  SourceStatus,
+  StatusResponse,
+  UnmappedIdentity,
+} from './StatusResponse';

@@ -12,6 +12,11 @@ import { SourceFreshnessLine } from './SourceFreshnessLine';
 export type AdoptionCardProps = {
   /** Length of the period in full UTC days, ending yesterday. Defaults to 30. */
   days?: number;
+  /**
+   * The period as UTC days (`YYYY-MM-DD`, both inclusive), e.g. the one chosen on the Claude
+   * Code tab; overrides `days`.
+   */
+  range?: { from: string; to: string };
 };
 
 function loadAdoption(
@@ -37,11 +42,12 @@ function hasUsage(adoption: AdoptionResponse): boolean {
  * @public
  */
 export function AdoptionCard(props: AdoptionCardProps) {
-  const { days = 30 } = props;
+  const { days = 30, range } = props;
   return (
     <EntityAnalyticsCard
       title="Claude Code adoption"
       days={days}
+      range={range}
       load={loadAdoption}
       hasData={hasUsage}
       renderEmptyFooter={adoption => (

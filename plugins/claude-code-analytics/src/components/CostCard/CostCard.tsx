@@ -12,6 +12,11 @@ import { totalTokens } from './totalTokens';
 export type CostCardProps = {
   /** Length of the period in full UTC days, ending yesterday. Defaults to 30. */
   days?: number;
+  /**
+   * The period as UTC days (`YYYY-MM-DD`, both inclusive), e.g. the one chosen on the Claude
+   * Code tab; overrides `days`.
+   */
+  range?: { from: string; to: string };
 };
 
 function loadCost(
@@ -40,11 +45,12 @@ function hasUsage(cost: CostResponse): boolean {
  * @public
  */
 export function CostCard(props: CostCardProps) {
-  const { days = 30 } = props;
+  const { days = 30, range } = props;
   return (
     <EntityAnalyticsCard
       title="Claude Code cost"
       days={days}
+      range={range}
       load={loadCost}
       hasData={hasUsage}
     >

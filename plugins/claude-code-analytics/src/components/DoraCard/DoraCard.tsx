@@ -13,6 +13,11 @@ import { NoDeliveryData } from './NoDeliveryData';
 export type DoraCardProps = {
   /** Length of the period in full UTC days, ending yesterday. Defaults to 30. */
   days?: number;
+  /**
+   * The period as UTC days (`YYYY-MM-DD`, both inclusive), e.g. the one chosen on the Claude
+   * Code tab; overrides `days`.
+   */
+  range?: { from: string; to: string };
 };
 
 function loadDelivery(
@@ -47,11 +52,12 @@ function renderForbidden(entityName: string) {
  * @public
  */
 export function DoraCard(props: DoraCardProps) {
-  const { days = 30 } = props;
+  const { days = 30, range } = props;
   return (
     <EntityAnalyticsCard
       title="Delivery (DORA)"
       days={days}
+      range={range}
       load={loadDelivery}
       hasData={hasDeliveryData}
       renderEmpty={renderNoDeliveryData}

@@ -70,21 +70,29 @@ export type TierBadgeProps = {
   source: string;
 };
 
-/** The DORA tier of a metric as a labelled, coloured badge, described as a `dd`. */
-export function TierBadge(props: TierBadgeProps) {
+/** The DORA tier of a metric as a labelled, coloured badge, inline (e.g. in a table cell). */
+export function TierLabel(props: TierBadgeProps) {
   const { tier, source } = props;
   const classes = useStyles();
   return (
+    <Typography
+      component="span"
+      variant="caption"
+      className={`${classes.badge} ${classes[tier]}`}
+      title={`${TIER_NAMES[tier]} tier (${source} tiers)`}
+    >
+      <span className={classes.visuallyHidden}>DORA tier: </span>
+      {TIER_NAMES[tier]}
+    </Typography>
+  );
+}
+
+/** The DORA tier of a metric as a labelled, coloured badge, described as a `dd`. */
+export function TierBadge(props: TierBadgeProps) {
+  const classes = useStyles();
+  return (
     <dd className={classes.item}>
-      <Typography
-        component="span"
-        variant="caption"
-        className={`${classes.badge} ${classes[tier]}`}
-        title={`${TIER_NAMES[tier]} tier (${source} tiers)`}
-      >
-        <span className={classes.visuallyHidden}>DORA tier: </span>
-        {TIER_NAMES[tier]}
-      </Typography>
+      <TierLabel {...props} />
     </dd>
   );
 }

@@ -1,11 +1,9 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InfoCard, ResponseErrorPanel } from '@backstage/core-components';
-import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { InfoCard } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Box, Button, Typography } from '@material-ui/core';
-import { Skeleton } from '@material-ui/lab';
-import { DEFAULT_MINIMUM_GROUP_SIZE } from 'backstage-plugin-claude-code-analytics-common';
+import { Box, Typography } from '@material-ui/core';
 import { ReactNode, useMemo } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
@@ -13,14 +11,18 @@ import {
   claudeCodeAnalyticsApiRef,
   EntityPeriodRequest,
 } from '../../api';
+import { ErrorWithRetry, LoadingState } from '../AsyncStates';
 import { lastFullUtcDays } from '../lastFullUtcDays';
+import { useMinimumGroupSize } from '../useMinimumGroupSize';
 
 /** Props of {@link EntityAnalyticsCard}. */
 export type EntityAnalyticsCardProps<T extends object> = {
   /** The card's title, e.g. `Claude Code adoption`; it also names the loading and error states. */
   title: string;
-  /** Length of the period in full UTC days, ending yesterday. */
+  /** Length of the period in full UTC days, ending yesterday; used when there is no `range`. */
   days: number;
+  /** The period, e.g. the one chosen on the entity tab; overrides `days`. */
+  range?: { from: string; to: string };
   /** Reads the response; keep it stable (defined at module level) so that it loads once. */
   load: (
     api: ClaudeCodeAnalyticsApi,
@@ -62,17 +64,6 @@ function isForbidden(error: Error): boolean {
   return error instanceof ResponseError && error.statusCode === 403;
 }
 
-function LoadingState(props: { label: string }) {
-  return (
-    <Box role="progressbar" aria-label={props.label}>
-      <Skeleton variant="text" width="60%" />
-      <Skeleton variant="rect" height={140} />
-      <Skeleton variant="text" />
-      <Skeleton variant="text" width="40%" />
-    </Box>
-  );
-}
-
 /**
  * An entity card over one analytics response of the current entity for the last full UTC days,
  * with the states every such card shares: loading, an error with retry, a 403 (by default:
@@ -85,6 +76,7 @@ export function EntityAnalyticsCard<T extends object>(
   const {
     title,
     days,
+    range,
     load,
     hasData,
     renderEmpty,
@@ -94,14 +86,11 @@ export function EntityAnalyticsCard<T extends object>(
   } = props;
   const { entity } = useEntity();
   const analyticsApi = useApi(claudeCodeAnalyticsApiRef);
-  const configApi = useApi(configApiRef);
   const entityRef = stringifyEntityRef(entity);
   const entityName = entity.metadata.title ?? entity.metadata.name;
-  const { from, to } = useMemo(() => lastFullUtcDays(days), [days]);
-  const minimumGroupSize =
-    configApi.getOptionalNumber(
-      'claudeCodeAnalytics.privacy.minimumGroupSize',
-    ) ?? DEFAULT_MINIMUM_GROUP_SIZE;
+  const lastDays = useMemo(() => lastFullUtcDays(days), [days]);
+  const { from, to } = range ?? lastDays;
+  const minimumGroupSize = useMinimumGroupSize();
 
   const {
     value: response,
@@ -119,16 +108,7 @@ export function EntityAnalyticsCard<T extends object>(
   } else if (error && isForbidden(error)) {
     content = renderForbidden(entityName);
   } else if (error) {
-    content = (
-      <Box display="flex" flexDirection="column" gridGap={8}>
-        <ResponseErrorPanel error={error} title={`Could not load ${title}`} />
-        <Box>
-          <Button variant="outlined" color="primary" onClick={retry}>
-            Retry
-          </Button>
-        </Box>
-      </Box>
-    );
+    content = <ErrorWithRetry error={error} what={title} retry={retry} />;
   } else if (!response) {
     content = <LoadingState label={`Loading ${title}`} />;
   } else if (isSuppressed(response)) {
@@ -161,7 +141,11 @@ export function EntityAnalyticsCard<T extends object>(
   return (
     <InfoCard
       title={title}
-      subheader={`Last ${days} days, ${from} to ${to} (UTC)`}
+      subheader={
+        range
+          ? `${from} to ${to} (UTC)`
+          : `Last ${days} days, ${from} to ${to} (UTC)`
+      }
       variant="gridItem"
     >
       {content}

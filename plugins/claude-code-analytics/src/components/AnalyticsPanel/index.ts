@@ -1,0 +1,5 @@
+export {
+  AnalyticsPanel,
+  type AnalyticsPanelProps,
+  type AsyncRetryState,
+} from './AnalyticsPanel';

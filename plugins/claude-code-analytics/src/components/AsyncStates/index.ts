@@ -1,0 +1,2 @@
+export { LoadingState } from './LoadingState';
+export { ErrorWithRetry } from './ErrorWithRetry';

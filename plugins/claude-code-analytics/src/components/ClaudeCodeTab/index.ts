@@ -1,0 +1,1 @@
+export { ClaudeCodeTab, type ClaudeCodeTabProps } from './ClaudeCodeTab';

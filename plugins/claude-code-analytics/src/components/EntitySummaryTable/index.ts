@@ -1,0 +1,1 @@
+export { entitySummaryColumns, summaryName } from './entitySummaryColumns';

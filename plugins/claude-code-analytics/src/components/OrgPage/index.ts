@@ -1,0 +1,2 @@
+export { OrgPage, type OrgPageProps } from './OrgPage';
+export { LegacyOrgPage } from './LegacyOrgPage';
