@@ -28,3 +28,5 @@ yarn backstage-cli repo lint
 
 log "unit and backend tests"
 yarn backstage-cli repo test --maxWorkers=2
+
+bash "$REPO_ROOT/scripts/e2e.sh"
