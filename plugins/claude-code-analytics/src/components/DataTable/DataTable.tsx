@@ -155,7 +155,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
           {emptyMessage}
         </Typography>
       ) : (
-        <TableContainer>
+        <TableContainer
+          // Positioned, so that the visually hidden sort labels of scrolled-away columns stay
+          // inside the scrolling container instead of widening the page.
+          style={{ position: 'relative' }}
+        >
           <Table size="small" aria-label={title}>
             <TableHead>
               <TableRow>
