@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startMessagesApiStandIn } from '../../../plugins/claude-code-analytics-backend/src/e2e/MessagesApiStandIn';
+import { runScriptedClaudeCodeSession } from '../../../plugins/claude-code-analytics-backend/src/e2e/runClaudeCode';
 import { demo, getAnalytics, getCatalogEntity, queryCatalog } from './demoApi';
 import { cardTitled, expectCard, openPage, screenshot } from './pages';
 import { adoptionNumbers, costNumbers } from './shownNumbers';
@@ -17,28 +17,6 @@ const claudeBin = path.join(
   '.tools/claude-code/node_modules/.bin/claude',
 );
 const USER = 'alan-johnson';
-
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise(resolve => {
-    const child = spawn(command, args, {
-      ...options,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', chunk => (stdout += chunk));
-    child.stderr.on('data', chunk => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('close', code => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** The engineer's email and the repository of a component their team owns. */
 async function engineerAndRepository() {
@@ -86,49 +64,17 @@ test('a real Claude Code session shows up for its engineer in the API and on the
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-work-'));
   let reported: { session_id: string; total_cost_usd: number };
   try {
-    execFileSync('git', ['init', '-q'], { cwd: work });
-    execFileSync(
-      'git',
-      ['remote', 'add', 'origin', `git@github.com:${repository}.git`],
-      {
-        cwd: work,
-      },
-    );
-    const cli = await run(
+    const cli = await runScriptedClaudeCodeSession({
       claudeBin,
-      [
-        '-p',
-        'Write the notes and commit them',
-        '--output-format',
-        'json',
-        '--permission-mode',
-        'acceptEdits',
-        '--allowedTools',
-        'Write',
-        'Bash(git add:*)',
-        'Bash(git -c:*)',
-      ],
-      {
-        cwd: work,
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          ANTHROPIC_BASE_URL: standIn.url,
-          ANTHROPIC_API_KEY: 'sk-ant-e2e-stand-in',
-          CLAUDE_CODE_ENABLE_TELEMETRY: '1',
-          OTEL_METRICS_EXPORTER: 'otlp',
-          OTEL_LOGS_EXPORTER: 'otlp',
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-          OTEL_EXPORTER_OTLP_ENDPOINT: `${demo.backendUrl}/api/claude-code-analytics/otlp`,
-          OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer ${demo.token}`,
-          OTEL_RESOURCE_ATTRIBUTES: `user.email=${email},repo=${repository}`,
-          OTEL_METRIC_EXPORT_INTERVAL: '1000',
-          OTEL_LOGS_EXPORT_INTERVAL: '500',
-          DISABLE_AUTOUPDATER: '1',
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        },
-      },
-    );
+      home,
+      work,
+      remoteSlug: repository,
+      standInUrl: standIn.url,
+      otlpEndpoint: `${demo.backendUrl}/api/claude-code-analytics/otlp`,
+      otlpToken: demo.token,
+      protocol: 'http/json',
+      resourceAttributes: `user.email=${email},repo=${repository}`,
+    });
     expect({ code: cli.code, stderr: cli.stderr }).toEqual({
       code: 0,
       stderr: '',

@@ -23,7 +23,8 @@ type Turn =
  * next is read from the conversation: the number of tool results so far.
  */
 function nextTurn(body: any): Turn {
-  const system = JSON.stringify(body.system ?? '') + JSON.stringify(body.messages ?? []);
+  const system =
+    JSON.stringify(body.system ?? '') + JSON.stringify(body.messages ?? []);
   const cwd = /working directory: ([^\s\\"]+)/i.exec(system)?.[1];
   const toolResults = (body.messages ?? [])
     .flatMap((m: any) => (Array.isArray(m.content) ? m.content : []))
@@ -62,7 +63,8 @@ export async function startMessagesApiStandIn(): Promise<{
   requests: Array<{ path: string; model?: string; stream?: boolean }>;
   close(): Promise<void>;
 }> {
-  const requests: Array<{ path: string; model?: string; stream?: boolean }> = [];
+  const requests: Array<{ path: string; model?: string; stream?: boolean }> =
+    [];
   let sequence = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -97,7 +99,12 @@ export async function startMessagesApiStandIn(): Promise<{
       const content =
         turn.kind === 'text'
           ? { type: 'text', text: turn.text }
-          : { type: 'tool_use', id: `toolu_standin_${sequence}`, name: turn.name, input: turn.input };
+          : {
+              type: 'tool_use',
+              id: `toolu_standin_${sequence}`,
+              name: turn.name,
+              input: turn.input,
+            };
       const stopReason = turn.kind === 'text' ? 'end_turn' : 'tool_use';
       const usage = {
         ...STAND_IN_USAGE,
@@ -107,7 +114,10 @@ export async function startMessagesApiStandIn(): Promise<{
         },
       };
       if (!body.stream) {
-        res.writeHead(200, { 'content-type': 'application/json', 'request-id': requestId });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'request-id': requestId,
+        });
         res.end(
           JSON.stringify({
             id: messageId,
@@ -122,9 +132,17 @@ export async function startMessagesApiStandIn(): Promise<{
         );
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': requestId });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'request-id': requestId,
+      });
       const event = (name: string, data: object) =>
-        res.write(`event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`);
+        res.write(
+          `event: ${name}\ndata: ${JSON.stringify({
+            type: name,
+            ...data,
+          })}\n\n`,
+        );
       event('message_start', {
         message: {
           id: messageId,
@@ -138,16 +156,30 @@ export async function startMessagesApiStandIn(): Promise<{
         },
       });
       if (content.type === 'text') {
-        event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
-        event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: content.text } });
-      } else {
         event('content_block_start', {
           index: 0,
-          content_block: { type: 'tool_use', id: content.id, name: content.name, input: {} },
+          content_block: { type: 'text', text: '' },
         });
         event('content_block_delta', {
           index: 0,
-          delta: { type: 'input_json_delta', partial_json: JSON.stringify(content.input) },
+          delta: { type: 'text_delta', text: content.text },
+        });
+      } else {
+        event('content_block_start', {
+          index: 0,
+          content_block: {
+            type: 'tool_use',
+            id: content.id,
+            name: content.name,
+            input: {},
+          },
+        });
+        event('content_block_delta', {
+          index: 0,
+          delta: {
+            type: 'input_json_delta',
+            partial_json: JSON.stringify(content.input),
+          },
         });
       }
       event('content_block_stop', { index: 0 });

@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { startAnalyticsBackend } from '../__testUtils__/startAnalyticsBackend';
 import { STAND_IN_FILE, startMessagesApiStandIn } from './MessagesApiStandIn';
+import { runProcess, runScriptedClaudeCodeSession } from './runClaudeCode';
 
 jest.setTimeout(180_000);
 
@@ -47,28 +48,6 @@ const entities: Entity[] = [
   },
 ];
 
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise(resolve => {
-    const child = spawn(command, args, {
-      ...options,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', chunk => (stdout += chunk));
-    child.stderr.on('data', chunk => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('close', code => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 (installed ? describe : describe.skip)('the real Claude Code CLI', () => {
   const databases = createTestDatabases();
 
@@ -80,48 +59,17 @@ function run(
 
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-home-'));
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-work-'));
-    execFileSync('git', ['init', '-q'], { cwd: work });
-    execFileSync(
-      'git',
-      ['remote', 'add', 'origin', 'git@github.com:Acme/payments.git'],
-      {
-        cwd: work,
-      },
-    );
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: home,
-      ANTHROPIC_BASE_URL: standIn.url,
-      ANTHROPIC_API_KEY: 'sk-ant-e2e-stand-in',
-      CLAUDE_CODE_ENABLE_TELEMETRY: '1',
-      OTEL_METRICS_EXPORTER: 'otlp',
-      OTEL_LOGS_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-      OTEL_EXPORTER_OTLP_ENDPOINT: `${backendUrl}/api/claude-code-analytics/otlp`,
-      OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer mock-service-token',
-      OTEL_RESOURCE_ATTRIBUTES:
-        'user.email=ada@acme.example,repo=acme/payments',
-      OTEL_METRIC_EXPORT_INTERVAL: '1000',
-      OTEL_LOGS_EXPORT_INTERVAL: '500',
-      DISABLE_AUTOUPDATER: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    };
-    const cli = await run(
+    const cli = await runScriptedClaudeCodeSession({
       claudeBin,
-      [
-        '-p',
-        'Write the notes and commit them',
-        '--output-format',
-        'json',
-        '--permission-mode',
-        'acceptEdits',
-        '--allowedTools',
-        'Write',
-        'Bash(git add:*)',
-        'Bash(git -c:*)',
-      ],
-      { cwd: work, env },
-    );
+      home,
+      work,
+      remoteSlug: 'Acme/payments',
+      standInUrl: standIn.url,
+      otlpEndpoint: `${backendUrl}/api/claude-code-analytics/otlp`,
+      otlpToken: 'mock-service-token',
+      protocol: 'http/protobuf',
+      resourceAttributes: 'user.email=ada@acme.example,repo=acme/payments',
+    });
     expect({ code: cli.code, stderr: cli.stderr }).toEqual({
       code: 0,
       stderr: '',
@@ -180,7 +128,7 @@ function run(
     expect(session.session_id).toBe(reported.session_id);
 
     // The same session's transcript, pushed by the collector, merges with what OTLP sent.
-    const push = await run(
+    const push = await runProcess(
       process.execPath,
       [
         collectorBin,
