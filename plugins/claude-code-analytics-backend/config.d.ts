@@ -70,19 +70,48 @@ export interface Config {
     github?: {
       /**
        * Reads pull requests, deployments and incidents of the repositories named by the
-       * `github.com/project-slug` annotation of catalog Components, with the credentials of
-       * `integrations.github` (token or GitHub App). Default false.
+       * `github.com/project-slug` annotation of catalog Components (and of every repository of
+       * `organizations`), with the credentials of `integrations.github` (token or GitHub App).
+       * Default false.
        */
       enabled?: boolean;
+      /**
+       * Organisations (or user accounts) whose repositories are all read too, listed afresh on
+       * each run; those no Component names show as unmapped repositories in `/v1/status`. A login
+       * (`acme`, or `ghe.example.com/acme` for GitHub Enterprise), or an object. Default none.
+       */
+      organizations?: Array<
+        | string
+        | {
+            /** The organisation's or user's login. */
+            name: string;
+            /** Its `integrations.github` host. Default github.com. */
+            host?: string;
+            /** Repositories whose name matches (case-insensitive regular expression) are left out. */
+            exclude?: string;
+            /** Read archived repositories too. Default false. */
+            includeArchived?: boolean;
+            /** Read forks too. Default false. */
+            includeForks?: boolean;
+          }
+      >;
       /** When the sync runs. Default every 30 minutes. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** Days of history read on the first run of a repository. Default 90. */
       backfillDays?: number;
-      /** Deployments API environments read (case-insensitive regular expression). Default `prod`. */
+      /**
+       * Deployments API environments read (case-insensitive regular expression), besides those
+       * matching `productionPattern`. Default `prod`.
+       */
       deploymentEnvironmentPattern?: string;
       /** Actions workflow runs (by name) that are deployments. Default `deploy`. */
       workflowNamePattern?: string;
-      /** What counts as production (environment, workflow name or branch). Default `prod`. */
+      /**
+       * What counts as production (environment, workflow name or branch), unless a component's
+       * `claude-code-analytics/production-pattern` annotation says otherwise. Decided when a
+       * deployment is written and stored with it; the environment `production` always counts.
+       * Default `prod`.
+       */
       productionPattern?: string;
       /** Labels that make an issue an incident. Default `[incident]`. */
       incidentLabels?: string[];

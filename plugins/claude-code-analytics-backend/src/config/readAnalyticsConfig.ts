@@ -2,7 +2,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import { Config, ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   DEFAULT_MINIMUM_GROUP_SIZE,
@@ -11,6 +11,7 @@ import {
 } from 'backstage-plugin-claude-code-analytics-common';
 import { PricingOptions } from '../ingestion/PricingOptions';
 import { GithubDeliveryOptions } from '../sources/github/GithubDeliverySource';
+import { GithubOrganization } from '../sources/github/listOrganizationRepositories';
 import { DEFAULT_IDENTITY_ANNOTATION } from '../ownership/buildOwnershipIndex';
 
 /**
@@ -57,6 +58,57 @@ function readPattern(config: Config, key: string): RegExp | undefined {
   }
 }
 
+/**
+ * `github.organizations`: logins (`acme`, or `host/acme` for GitHub Enterprise), or objects with
+ * `name`, `host`, `exclude`, `includeArchived` and `includeForks`.
+ */
+function readOrganizations(github: Config): GithubOrganization[] | undefined {
+  const key = 'claudeCodeAnalytics.github.organizations';
+  const entries = github.getOptional('organizations');
+  if (entries === undefined) {
+    return undefined;
+  }
+  if (!Array.isArray(entries)) {
+    throw new InputError(`${key} must be a list`);
+  }
+  return entries.map((entry, index): GithubOrganization => {
+    if (typeof entry === 'string') {
+      const parts = entry.trim().split('/').filter(Boolean);
+      if (parts.length < 1 || parts.length > 2) {
+        throw new InputError(
+          `${key}[${index}] must be an organisation login or host/login, got "${entry}"`,
+        );
+      }
+      return parts.length === 2
+        ? { host: parts[0], name: parts[1] }
+        : { name: parts[0] };
+    }
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new InputError(
+        `${key}[${index}] must be a login or an object with a name`,
+      );
+    }
+    const organization = new ConfigReader(entry, `${key}[${index}]`);
+    const exclude = organization.getOptionalString('exclude');
+    let excludePattern: RegExp | undefined;
+    try {
+      excludePattern =
+        exclude === undefined ? undefined : new RegExp(exclude, 'i');
+    } catch (e) {
+      throw new InputError(
+        `${key}[${index}].exclude: invalid pattern ${exclude}: ${e}`,
+      );
+    }
+    return {
+      name: organization.getString('name'),
+      host: organization.getOptionalString('host'),
+      exclude: excludePattern,
+      includeArchived: organization.getOptionalBoolean('includeArchived'),
+      includeForks: organization.getOptionalBoolean('includeForks'),
+    };
+  });
+}
+
 function readGithub(config: Config | undefined): AnalyticsConfig['github'] {
   const github = config?.getOptionalConfig('github');
   if (!github?.getOptionalBoolean('enabled')) {
@@ -81,6 +133,7 @@ function readGithub(config: Config | undefined): AnalyticsConfig['github'] {
       useWorkflowRuns: github.getOptionalBoolean('useWorkflowRuns'),
       maxRequestsPerRun: github.getOptionalNumber('maxRequestsPerRun'),
       rateLimitReserve: github.getOptionalNumber('rateLimitReserve'),
+      organizations: readOrganizations(github),
     },
   };
 }

@@ -2,8 +2,8 @@ import { usdToMicros } from 'backstage-plugin-claude-code-analytics-common';
 import { Knex } from 'knex';
 import { parseImportLine } from './parseImportLine';
 import { PricingOptions } from './PricingOptions';
-import { DeploymentFact, IncidentFact, PullRequestFact, UsageDay } from './types';
-import { writeDeliveryFacts } from './writeDeliveryFacts';
+import { IncidentFact, PullRequestFact, UsageDay } from './types';
+import { DeploymentToWrite, writeDeliveryFacts } from './writeDeliveryFacts';
 import { writeRequestRecords } from './writeRequestRecords';
 import { writeUsageDays } from './writeUsageDays';
 import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
@@ -38,7 +38,8 @@ export async function importRecords(
   const rejected: ImportResult['rejected'] = [];
   const usage: UsageDay[] = [];
   const pullRequests: PullRequestFact[] = [];
-  const deployments: DeploymentFact[] = [];
+  // A record's own `production` flag wins; without one, its repository's pattern decides.
+  const deployments: DeploymentToWrite[] = [];
   const incidents: IncidentFact[] = [];
   const requests: RequestRecord[] = [];
 

@@ -90,6 +90,7 @@ const schemas = {
     finishedAt: instant,
     sha: z.string().regex(/^[0-9a-f]{7,64}$/i),
     pullRequests: z.array(z.number().int().positive()),
+    production: z.boolean().optional(),
   }),
   incident: z.object({
     type: z.literal('incident'),

@@ -1,3 +1,7 @@
+import {
+  DEFAULT_PRODUCTION_ENVIRONMENT,
+  isProductionDeployment,
+} from 'backstage-plugin-claude-code-analytics-common';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
 import { ATTRIBUTION_WINDOW_DAYS } from '../rollups/RollupEngine';
@@ -6,8 +10,50 @@ import { chunked } from '../store/chunked';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { DeploymentFact, IncidentFact, PullRequestFact } from './types';
 
-/** Environments that count as production unless configured otherwise. */
-export const DEFAULT_PRODUCTION_ENVIRONMENT = /prod/i;
+/**
+ * A deployment to write. `production` says whether it went to production when the record itself
+ * says so (an imported record's flag); otherwise the repository's production pattern decides.
+ */
+export type DeploymentToWrite = DeploymentFact & { production?: boolean };
+
+/** How a production pattern is stored in `repositories.production_pattern`: `/source/flags`. */
+function storedPattern(pattern: RegExp): string {
+  return String(pattern);
+}
+
+function parseStoredPattern(text: unknown): RegExp | undefined {
+  if (typeof text !== 'string') {
+    return undefined;
+  }
+  const end = text.lastIndexOf('/');
+  try {
+    return end > 0
+      ? new RegExp(text.slice(1, end), text.slice(end + 1))
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The production pattern stored for each of the repositories (those without one are left out). */
+async function storedPatterns(
+  tx: Knex.Transaction,
+  repositories: string[],
+): Promise<Map<string, RegExp>> {
+  const patterns = new Map<string, RegExp>();
+  for (const chunk of chunked(repositories, 300)) {
+    for (const row of await tx('repositories')
+      .select('repository', 'production_pattern')
+      .whereIn('repository', chunk)
+      .whereNotNull('production_pattern')) {
+      const pattern = parseStoredPattern(row.production_pattern);
+      if (pattern) {
+        patterns.set(row.repository, pattern);
+      }
+    }
+  }
+  return patterns;
+}
 
 function utcDay(timestamp: string): string {
   return DateTime.fromISO(timestamp, { zone: 'utc' }).toISODate()!;
@@ -23,22 +69,25 @@ function optionalInstant(timestamp: string | undefined): string | null {
 
 /**
  * Writes pull requests, deployments and incidents of one source. Natural keys (repository + number,
- * repository + id) make writing the same record again a no-op. Incidents are (re)linked to the
- * latest successful production deployment of their repository that finished before them, whatever
- * order the records arrive in. Merged pull requests weigh the estimated attribution of their
- * author's usage around the merge, so those user-days are queued for recomputation.
+ * repository + id) make writing the same record again a no-op. Whether a deployment went to
+ * production is decided here, once, and stored: by the record's own `production` flag, else by
+ * `options.productionEnvironment`, else by the pattern stored for its repository (see
+ * {@link applyProductionPattern}), else by {@link DEFAULT_PRODUCTION_ENVIRONMENT}. Incidents are
+ * (re)linked to the latest successful production deployment of their repository that finished
+ * before them, whatever order the records arrive in. Merged pull requests weigh the estimated
+ * attribution of their author's usage around the merge, so those user-days are queued for
+ * recomputation.
  */
 export async function writeDeliveryFacts(
   knex: Knex,
   source: string,
   facts: {
     pullRequests?: PullRequestFact[];
-    deployments?: DeploymentFact[];
+    deployments?: DeploymentToWrite[];
     incidents?: IncidentFact[];
   },
   options: { productionEnvironment?: RegExp } = {},
 ): Promise<number> {
-  const production = options.productionEnvironment ?? DEFAULT_PRODUCTION_ENVIRONMENT;
   const pullRequests = facts.pullRequests ?? [];
   const deployments = facts.deployments ?? [];
   const incidents = facts.incidents ?? [];
@@ -74,6 +123,11 @@ export async function writeDeliveryFacts(
         .merge();
     }
 
+    const patterns = options.productionEnvironment
+      ? new Map<string, RegExp>()
+      : await storedPatterns(tx, [
+          ...new Set(deployments.map(d => normalizeRepository(d.repository))),
+        ]);
     const deploymentRows = deployments.map(d => {
       const repository = normalizeRepository(d.repository);
       repositories.add(repository);
@@ -81,6 +135,15 @@ export async function writeDeliveryFacts(
         repository,
         id: d.id,
         environment: d.environment,
+        production:
+          d.production ??
+          isProductionDeployment(
+            { environment: d.environment },
+            options.productionEnvironment ??
+              patterns.get(repository) ??
+              DEFAULT_PRODUCTION_ENVIRONMENT,
+          ),
+        production_declared: d.production !== undefined,
         status: d.status,
         finished_at: utcInstant(d.finishedAt),
         finished_date: utcDay(d.finishedAt),
@@ -142,7 +205,7 @@ export async function writeDeliveryFacts(
         .merge(['updated_at']);
     }
     if (deployments.length > 0 || incidents.length > 0) {
-      await linkIncidents(tx, [...repositories], production);
+      await linkIncidents(tx, [...repositories]);
     }
 
     const authors = [...new Set(prRows.filter(r => r.merged_date).map(r => r.author))];
@@ -179,18 +242,73 @@ export async function writeDeliveryFacts(
   return pullRequests.length + deployments.length + incidents.length;
 }
 
-async function linkIncidents(
-  tx: Knex.Transaction,
-  repositories: string[],
-  production: RegExp,
-) {
+/**
+ * Stores the production pattern of a repository (the GitHub source's, for the repository's
+ * component) for the deployments written later without a pattern of their own, such as imported
+ * ones. When it differs from the stored one, the repository's deployments are decided again with
+ * it (except those whose record declared `production` itself) and its incidents relinked, so a
+ * changed annotation applies to the whole history, not only to what is read next.
+ *
+ * @returns how many deployments changed their decision.
+ */
+export async function applyProductionPattern(
+  knex: Knex,
+  repository: string,
+  pattern: RegExp,
+): Promise<number> {
+  const slug = normalizeRepository(repository);
+  const text = storedPattern(pattern);
+  return knex.transaction(async tx => {
+    const row = await tx('repositories')
+      .select('production_pattern')
+      .where({ repository: slug })
+      .first();
+    if (row?.production_pattern === text) {
+      return 0;
+    }
+    await tx('repositories')
+      .insert({
+        repository: slug,
+        production_pattern: text,
+        updated_at: new Date(),
+      })
+      .onConflict('repository')
+      .merge(['production_pattern']);
+    const changed = { true: [] as string[], false: [] as string[] };
+    for (const d of await tx('deployments')
+      .select('id', 'environment', 'production')
+      .where({ repository: slug, production_declared: false })) {
+      const production = isProductionDeployment(
+        { environment: d.environment },
+        pattern,
+      );
+      if (production !== Boolean(d.production)) {
+        changed[`${production}`].push(d.id);
+      }
+    }
+    for (const production of [true, false]) {
+      for (const ids of chunked(changed[`${production}`], 300)) {
+        await tx('deployments')
+          .where({ repository: slug })
+          .whereIn('id', ids)
+          .update({ production });
+      }
+    }
+    const count = changed.true.length + changed.false.length;
+    if (count > 0) {
+      await linkIncidents(tx, [slug]);
+    }
+    return count;
+  });
+}
+
+/** Links every incident of the repositories to the production deployment decided for it. */
+async function linkIncidents(tx: Knex.Transaction, repositories: string[]) {
   for (const repository of repositories) {
-    const successes = (
-      await tx('deployments')
-        .select('id', 'environment', 'finished_at')
-        .where({ repository, status: 'success' })
-        .orderBy('finished_at')
-    ).filter(d => production.test(d.environment));
+    const successes = await tx('deployments')
+      .select('id', 'finished_at')
+      .where({ repository, status: 'success', production: true })
+      .orderBy('finished_at');
     const incidents = await tx('incidents')
       .select('id', 'created_at', 'deployment_id')
       .where({ repository });

@@ -122,6 +122,7 @@ export async function getDelivery(
         repository: row.repository,
         id: row.id,
         environment: row.environment,
+        production: Boolean(row.production),
         status: row.status,
         finishedAt: row.finished_at,
         pullRequests: carried.get(`${row.repository}#${row.id}`) ?? [],

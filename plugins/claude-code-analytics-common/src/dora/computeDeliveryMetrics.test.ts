@@ -111,6 +111,47 @@ describe('computeDeliveryMetrics', () => {
     expect(result.deployments).toBe(1);
   });
 
+  it("honours a deployment's own production flag over the pattern, in every metric", () => {
+    // A component whose production is `live`: its `live` deployments were flagged production at
+    // ingestion, its `production-canary` deployments not, whatever the engine's default pattern says.
+    const live = (id: string, finishedAt: string, prs: number[] = []) =>
+      deployment(id, finishedAt, prs, {
+        environment: 'live',
+        production: true,
+      });
+    const canary = (id: string, finishedAt: string, prs: number[] = []) =>
+      deployment(id, finishedAt, prs, {
+        environment: 'production-canary',
+        production: false,
+      });
+    const result = metrics(
+      [pr(1), pr(2)],
+      [
+        canary('c1', '2024-03-04T13:00:00Z', [1, 2]),
+        live('l1', '2024-03-04T20:00:00Z', [1]),
+        canary('c2', '2024-03-05T09:00:00Z'),
+        live('l2', '2024-03-05T20:00:00Z', [2]),
+      ],
+      [
+        // After l1 and c2: blamed on l1, the latest production deployment before it.
+        {
+          repository: 'acme/web',
+          id: 'i1',
+          createdAt: '2024-03-05T10:00:00Z',
+          resolvedAt: '2024-03-05T12:00:00Z',
+        },
+      ],
+    );
+    expect(result.deployments).toBe(2);
+    // First commit 08:00 to l1 (20:00 the same day) and to l2 (20:00 the next day).
+    expect(result.samples.leadTime).toBe(2);
+    expect(result.leadTime.medianHours).toBe(24);
+    expect(result.samples.changeFailureRate).toBe(2);
+    expect(result.changeFailureRate.value).toBe(1 / 2);
+    // From l1's finish (not c2's) to the resolution.
+    expect(result.recoveryTime.medianHours).toBe(16);
+  });
+
   it('measures lead time from first commit to the first production deployment carrying the PR', () => {
     const result = metrics(
       [

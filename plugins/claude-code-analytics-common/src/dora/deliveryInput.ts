@@ -34,6 +34,12 @@ export type DeliveryDeployment = {
   status: 'success' | 'failure';
   finishedAt: string;
   pullRequests: number[];
+  /**
+   * Whether it went to production, when that was decided where more is known than the
+   * environment's name (a component's own production pattern, a flag on an imported record).
+   * When absent, the environment is matched against the input's `productionEnvironment`.
+   */
+  production?: boolean;
 };
 
 /**
@@ -62,6 +68,9 @@ export type DeliveryInput = {
   incidents: DeliveryIncident[];
   from: string;
   to: string;
-  /** Which environments are production; default {@link DEFAULT_PRODUCTION_ENVIRONMENT}. */
+  /**
+   * Which environments are production, for deployments without their own `production` flag;
+   * default {@link DEFAULT_PRODUCTION_ENVIRONMENT}.
+   */
   productionEnvironment?: RegExp;
 };

@@ -77,6 +77,12 @@ export type DeploymentRecord = {
   sha: string;
   /** Numbers of the pull requests this deployment carried to the environment. */
   pullRequests: number[];
+  /**
+   * Whether the environment is production. When absent, the production pattern of the
+   * repository (its component's annotation, else the GitHub source's `productionPattern`, else
+   * `/prod/i`) decides from `environment`.
+   */
+  production?: boolean;
 };
 
 /**

@@ -14,6 +14,7 @@ import { createTestDatabases } from '../../__testUtils__/createTestDatabases';
 import {
   GithubDeliveryOptions,
   GithubDeliverySource,
+  RepositoryOverrides,
 } from './GithubDeliverySource';
 import { FakeGithub, FakeRepository } from './__testUtils__/FakeGithub';
 import {
@@ -832,6 +833,85 @@ describe('GithubDeliverySource', () => {
     expect(await carried(knex)).toEqual({ 'run-502': [7] });
     await knex.destroy();
   });
+
+  it.each(databases.eachSupportedId())(
+    "decides production with the component's pattern, and again for stored deployments when it changes, %p",
+    async databaseId => {
+      const knex = await init(databaseId);
+      const slug = 'acme/ledger';
+      fake.addRepository(slug, {
+        commits: [sha('l1'), sha('l2')],
+        deployments: [
+          deployment(slug, {
+            id: 201,
+            sha: sha('l1'),
+            environment: 'live',
+            daysAgo: 6,
+            state: 'success',
+          }),
+          deployment(slug, {
+            id: 202,
+            sha: sha('l2'),
+            environment: 'production-canary',
+            daysAgo: 5,
+            state: 'success',
+          }),
+        ],
+        issues: [
+          restIssue(slug, {
+            number: 60,
+            labels: ['incident'],
+            createdAt: at(4),
+          }),
+        ],
+      });
+      // The component's annotations, changed between the runs.
+      const component: { overrides?: RepositoryOverrides } = {};
+      const ledger = GithubDeliverySource.create({
+        knex,
+        config: new ConfigReader({
+          integrations: {
+            github: [{ host: 'github.com', token: 'ghp_test' }],
+          },
+        }),
+        logger: mockServices.logger.mock(),
+        repositories: async () => [{ slug, overrides: component.overrides }],
+        now: () => NOW,
+        sleep,
+      });
+      const decided = async () =>
+        (await knex('deployments').orderBy('id')).map(d => [
+          d.id,
+          Boolean(d.production),
+        ]);
+      const blamed = async () =>
+        (await knex('incidents').first()).deployment_id;
+
+      // Without an annotation: /prod/i. `live` is read (the Deployments API pattern is global
+      // here) only once the component says it is production.
+      await ledger.run();
+      expect(await decided()).toEqual([['deployment-202', true]]);
+      expect(await blamed()).toBe('deployment-202');
+
+      component.overrides = { productionPattern: /^live$/i };
+      const before = fake.requests.length;
+      await ledger.run();
+      // The new pattern reads `live` deployments too, and decides the stored canary again.
+      expect(await decided()).toEqual([
+        ['deployment-201', true],
+        ['deployment-202', false],
+      ]);
+      expect(await blamed()).toBe('deployment-201');
+      expect(
+        fake.requests.slice(before).filter(r => /statuses/.test(r.path)),
+      ).toHaveLength(1);
+      expect(
+        (await knex('repositories').where({ repository: slug }).first())
+          .production_pattern,
+      ).toBe('/^production$|^live$/i');
+      await knex.destroy();
+    },
+  );
 
   it('reads GitHub Enterprise Server through its apiBaseUrl', async () => {
     const knex = await init('SQLITE_3');

@@ -6,10 +6,14 @@ import {
   GithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
+import { isProductionDeployment } from 'backstage-plugin-claude-code-analytics-common';
 import { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { normalizeRepository } from '../../ingestion/normalizeIdentity';
-import { writeDeliveryFacts } from '../../ingestion/writeDeliveryFacts';
+import {
+  applyProductionPattern,
+  writeDeliveryFacts,
+} from '../../ingestion/writeDeliveryFacts';
 import {
   recordSourceRun,
   writeIngestionLog,
@@ -24,6 +28,10 @@ import {
   MergedPullRequest,
   findCarriedPullRequests,
 } from './findCarriedPullRequests';
+import {
+  GithubOrganization,
+  listOrganizationRepositories,
+} from './listOrganizationRepositories';
 import { KnownDeployment, readDeployments } from './readDeployments';
 import { readIncidents } from './readIncidents';
 import { readPullRequests } from './readPullRequests';
@@ -45,13 +53,17 @@ const MAX_KEPT_REASONS = 10;
 export type GithubDeliveryOptions = {
   /** Days of history read on the first run of a repository. Default 90. */
   backfillDays?: number;
-  /** Deployments API environments that are read. Default `/prod/i`. */
+  /**
+   * Deployments API environments that are read (besides those matching `productionPattern`, which
+   * always are). Default `/prod/i`.
+   */
   deploymentEnvironmentPattern?: RegExp;
   /** Actions workflow runs (by name) that are deployments. Default `/deploy/i`. */
   workflowNamePattern?: RegExp;
   /**
    * Production environments; a workflow run is production when its name, branch or workflow file
-   * matches, and is then written with the environment `production`. Default `/prod/i`.
+   * matches, and is then written with the environment `production` (a name that is always
+   * production). Decided when a deployment is written and stored with it. Default `/prod/i`.
    */
   productionPattern?: RegExp;
   /** Labels that make an issue an incident (any of them). Default `['incident']`. */
@@ -68,6 +80,11 @@ export type GithubDeliveryOptions = {
   pageSize?: number;
   /** Retries of a 5xx or secondary rate limit answer. Default 3. */
   maxRetries?: number;
+  /**
+   * Organisations (or user accounts) whose repositories are all read, besides those of catalog
+   * Components; listed afresh on each run. Default none.
+   */
+  organizations?: GithubOrganization[];
 };
 
 /**
@@ -136,6 +153,10 @@ export type GithubRunSummary = {
   rateLimit: Record<string, { remaining: number; resetAt: string }>;
   /** Repositories that failed; they are read again on the next run. */
   failedRepositories: Array<{ repository: string; error: string }>;
+  /** Repositories found in the configured organisations (after leaving out archived ones, ...). */
+  organizationRepositories: number;
+  /** Organisations that could not be listed; their repositories wait for the next run. */
+  failedOrganizations: Array<{ organization: string; error: string }>;
   /** Repositories left for the next run because the rate limit or request budget ran out. */
   postponedRepositories: string[];
   /** Why the run stopped early, when it did. */
@@ -143,6 +164,10 @@ export type GithubRunSummary = {
 };
 
 type Repository = { host: string; owner: string; name: string; slug: string };
+
+function repositoryUnit(slug: string): string {
+  return `repository:${normalizeRepository(slug)}`;
+}
 
 function parseSlug(slug: string): Repository {
   const parts = slug
@@ -171,7 +196,15 @@ function parseSlug(slug: string): Repository {
  * time, lists through conditional requests (a 304 costs no rate limit). A repository's facts are
  * written together and only then its cursors advance, so a crash or an early stop re-reads rather
  * than skips, and natural keys make the re-read a no-op. A failing repository does not stop the
- * others; a spent rate limit or request budget ends the run and the rest resumes next time.
+ * others; a spent rate limit or request budget ends the run and the rest resumes next time,
+ * starting with the repositories read longest ago.
+ *
+ * The repositories are those of catalog Components and, with `organizations`, every repository of
+ * those organisations (listed afresh on each run: `ceil(R / 100)` REST requests for R
+ * repositories). Whether a deployment went to production is decided when it is written, with its
+ * component's production pattern (else the configured one), stored with the repository so that
+ * imported deployments are decided alike; when the pattern changes, the stored deployments are
+ * decided again and the deployment lists are read back to the backfill horizon once.
  *
  * API cost of a backfill of one repository with P pull requests, D new deployments (P_D of them in
  * production) and L incident labels, with page size S (default 50):
@@ -213,6 +246,7 @@ export class GithubDeliverySource {
       rateLimitReserve: o.rateLimitReserve ?? 200,
       pageSize: o.pageSize ?? 50,
       maxRetries: o.maxRetries ?? 3,
+      organizations: o.organizations ?? [],
     };
     for (const [key, min, max] of [
       ['backfillDays', 1, Number.POSITIVE_INFINITY],
@@ -269,6 +303,8 @@ export class GithubDeliverySource {
       requests: { rest: 0, graphql: 0, notModified: 0 },
       rateLimit: {},
       failedRepositories: [],
+      organizationRepositories: 0,
+      failedOrganizations: [],
       postponedRepositories: [],
     };
     const entries = new Map<string, RepositoryOverrides | undefined>();
@@ -279,7 +315,14 @@ export class GithubDeliverySource {
         entries.set(entry.slug, entry.overrides ?? entries.get(entry.slug));
       }
     }
-    for (const [slug, overrides] of entries) {
+    // A repository of a component keeps its component's overrides.
+    for (const slug of await this.organizationRepositories(counter, summary)) {
+      if (!entries.has(slug)) {
+        entries.set(slug, undefined);
+      }
+    }
+    for (const slug of await this.leastRecentlyReadFirst([...entries.keys()])) {
+      const overrides = entries.get(slug);
       if (counter.exhausted) {
         summary.postponedRepositories.push(slug);
         continue;
@@ -311,11 +354,13 @@ export class GithubDeliverySource {
         this.logger.warn(
           `GitHub repository ${slug} could not be read: ${message}`,
         );
-        await this.log(slug, { status: 'failed', error: message }).catch(
-          logError =>
-            this.logger.error(
-              `The failure of GitHub repository ${slug} could not be logged: ${logError}`,
-            ),
+        await this.log(repositoryUnit(slug), {
+          status: 'failed',
+          error: message,
+        }).catch(logError =>
+          this.logger.error(
+            `The failure of GitHub repository ${slug} could not be logged: ${logError}`,
+          ),
         );
       }
     }
@@ -328,7 +373,14 @@ export class GithubDeliverySource {
     summary.stoppedEarly = counter.exhausted;
     await this.updateStatus(summary);
     this.logger.info(
-      `GitHub delivery: ${summary.repositoriesRead} repositories read, ${
+      `GitHub delivery: ${
+        this.options.organizations.length > 0
+          ? `${summary.organizationRepositories} repositories in ${
+              this.options.organizations.length -
+              summary.failedOrganizations.length
+            } organisations, `
+          : ''
+      }${summary.repositoriesRead} repositories read, ${
         summary.pullRequests
       } pull requests, ${summary.deployments} deployments, ${
         summary.incidents
@@ -345,25 +397,103 @@ export class GithubDeliverySource {
     return summary;
   }
 
-  private async apiFor(
-    repository: Repository,
+  /**
+   * The repositories of the configured organisations. An organisation that cannot be listed is
+   * reported and its repositories wait for the next run; a spent budget ends the listing.
+   */
+  private async organizationRepositories(
     counter: GithubRequestCounter,
-  ): Promise<GithubApi> {
-    const integration = this.integrations.github.byHost(repository.host);
+    summary: GithubRunSummary,
+  ): Promise<string[]> {
+    const slugs: string[] = [];
+    for (const organization of this.options.organizations) {
+      const host = organization.host ?? 'github.com';
+      const name = `${host}/${organization.name}`;
+      if (counter.exhausted) {
+        break;
+      }
+      try {
+        const { api, installation } = await this.apiFor(
+          host,
+          organization.name,
+          counter,
+        );
+        const { repositories, leftOut } = await listOrganizationRepositories(
+          api,
+          organization,
+          { installation },
+        );
+        slugs.push(...repositories);
+        summary.organizationRepositories += repositories.length;
+        await this.log(`organization:${name}`, {
+          status: 'succeeded',
+          rows: repositories.length,
+          skipped: leftOut,
+        });
+      } catch (error) {
+        if (error instanceof GithubBudgetExhaustedError) {
+          break;
+        }
+        const message = stringifyError(error);
+        summary.failedOrganizations.push({
+          organization: name,
+          error: message,
+        });
+        this.logger.warn(
+          `GitHub organisation ${name} could not be listed: ${message}`,
+        );
+        await this.log(`organization:${name}`, {
+          status: 'failed',
+          error: message,
+        }).catch(logError =>
+          this.logger.error(
+            `The failure of GitHub organisation ${name} could not be logged: ${logError}`,
+          ),
+        );
+      }
+    }
+    return slugs;
+  }
+
+  /**
+   * Repositories never read first, then those read longest ago: when the rate limit or the
+   * request budget cuts runs short, every repository still gets its turn.
+   */
+  private async leastRecentlyReadFirst(slugs: string[]): Promise<string[]> {
+    const readAt = new Map<string, number>();
+    for (const row of await this.knex('ingestion_log')
+      .select('unit', 'ran_at')
+      .where({ source: GITHUB_SOURCE })) {
+      readAt.set(row.unit, new Date(row.ran_at).getTime());
+    }
+    const at = (slug: string) =>
+      readAt.get(repositoryUnit(slug)) ?? Number.NEGATIVE_INFINITY;
+    // Array.prototype.sort is stable: equally old repositories keep their order.
+    return [...slugs].sort((a, b) => at(a) - at(b));
+  }
+
+  private async apiFor(
+    host: string,
+    path: string,
+    counter: GithubRequestCounter,
+  ): Promise<{ api: GithubApi; installation: boolean }> {
+    const integration = this.integrations.github.byHost(host);
     if (!integration?.config.apiBaseUrl) {
       throw new InputError(
-        `No GitHub integration with an apiBaseUrl for ${repository.host} in integrations.github`,
+        `No GitHub integration with an apiBaseUrl for ${host} in integrations.github`,
       );
     }
-    const { token } = await this.credentials.getCredentials({
-      url: `https://${repository.host}/${repository.owner}/${repository.name}`,
+    const { token, type } = await this.credentials.getCredentials({
+      url: `https://${host}/${path}`,
     });
     if (!token) {
       throw new InputError(
-        `No GitHub token or App installation for ${repository.host}/${repository.owner} in integrations.github`,
+        `No GitHub token or App installation for ${host}/${
+          path.split('/')[0]
+        } in integrations.github`,
       );
     }
-    return GithubApi.create({
+    const api = GithubApi.create({
       token,
       baseUrl: integration.config.apiBaseUrl,
       counter,
@@ -374,6 +504,7 @@ export class GithubDeliverySource {
       sleep: this.sleep,
       fetch: this.fetchFn,
     });
+    return { api, installation: type === 'app' };
   }
 
   private async readRepository(
@@ -389,7 +520,11 @@ export class GithubDeliverySource {
       `^production$|${options.productionPattern.source}`,
       options.productionPattern.flags,
     );
-    const api = await this.apiFor(repository, counter);
+    const { api } = await this.apiFor(
+      repository.host,
+      `${repository.owner}/${repository.name}`,
+      counter,
+    );
     const { slug } = repository;
     const cursors = await SourceCursors.load(
       this.knex,
@@ -406,14 +541,31 @@ export class GithubDeliverySource {
       pageSize: this.options.pageSize,
     });
 
+    // Stored for the repository (now that GitHub knows it), so that imported deployments are
+    // decided alike; a changed pattern decides the stored deployments again.
+    await applyProductionPattern(this.knex, slug, production);
     const stored = await this.knex('deployments')
-      .select('id', 'environment', 'status', 'finished_at', 'sha')
+      .select('id', 'environment', 'status', 'finished_at', 'sha', 'production')
       .where({ repository: slug });
     const known = new Map<string, KnownDeployment>(
       stored.map(row => [
         row.id,
-        { status: row.status, finishedAt: row.finished_at },
+        {
+          environment: row.environment,
+          status: row.status,
+          finishedAt: row.finished_at,
+        },
       ]),
+    );
+    // Deployments passed over under other patterns may match these: read back to the horizon.
+    const patterns = JSON.stringify(
+      [
+        options.deploymentEnvironmentPattern,
+        options.workflowNamePattern,
+        options.productionPattern,
+        options.useDeploymentsApi,
+        options.useWorkflowRuns,
+      ].map(String),
     );
     const found = await readDeployments(api, repository, {
       ...options,
@@ -422,9 +574,11 @@ export class GithubDeliverySource {
         pulls.defaultBranch ?? (await this.storedDefaultBranch(slug)),
       known,
       cursors,
+      rescan: cursors.get('deployment-patterns') !== patterns,
     });
 
-    const isProduction = (environment: string) => production.test(environment);
+    const isProduction = (environment: string) =>
+      isProductionDeployment({ environment }, production);
     const deployments =
       found.deployments.length === 0
         ? []
@@ -432,8 +586,7 @@ export class GithubDeliverySource {
             deployments: found.deployments,
             storedSuccesses: stored
               .filter(
-                row =>
-                  row.status === 'success' && isProduction(row.environment),
+                row => row.status === 'success' && Boolean(row.production),
               )
               .map(row => ({
                 id: row.id,
@@ -455,16 +608,12 @@ export class GithubDeliverySource {
       cursors,
     });
 
-    await writeDeliveryFacts(
-      this.knex,
-      GITHUB_SOURCE,
-      {
-        pullRequests: pulls.pullRequests,
-        deployments,
-        incidents: incidents.incidents,
-      },
-      { productionEnvironment: production },
-    );
+    // The pattern stored above decides which of the deployments went to production.
+    await writeDeliveryFacts(this.knex, GITHUB_SOURCE, {
+      pullRequests: pulls.pullRequests,
+      deployments,
+      incidents: incidents.incidents,
+    });
     if (pulls.defaultBranch) {
       await this.knex('repositories')
         .insert({
@@ -482,6 +631,7 @@ export class GithubDeliverySource {
     }
     // A fixed `since` keeps the issue requests identical, so their ETags answer 304.
     cursors.set('issues', incidents.newestUpdatedAt ?? issuesSince);
+    cursors.set('deployment-patterns', patterns);
     for (const [name, value] of [
       ...found.cursorUpdates,
       ...incidents.cursorUpdates,
@@ -508,7 +658,7 @@ export class GithubDeliverySource {
       pulls.pullRequests.length +
       deployments.length +
       incidents.incidents.length;
-    await this.log(slug, {
+    await this.log(repositoryUnit(slug), {
       status: 'succeeded',
       rows,
       skipped: skippedReasons.length,
@@ -563,8 +713,9 @@ export class GithubDeliverySource {
     return [...merged.values()];
   }
 
+  /** Records a unit (`repository:org/repo`, `organization:host/org`) in the ingestion log. */
   private async log(
-    slug: string,
+    unit: string,
     entry: {
       status: 'succeeded' | 'failed';
       rows?: number;
@@ -574,7 +725,7 @@ export class GithubDeliverySource {
   ) {
     await writeIngestionLog(this.knex, {
       source: GITHUB_SOURCE,
-      unit: `repository:${normalizeRepository(slug)}`,
+      unit,
       ...entry,
       ranAt: this.now().toJSDate(),
     });
@@ -584,11 +735,20 @@ export class GithubDeliverySource {
     await recordSourceRun(this.knex, GITHUB_SOURCE, {
       at: this.now().toJSDate(),
       unitsRead: summary.repositoriesRead,
-      failures: summary.failedRepositories.map(f => ({
-        unit: f.repository,
-        error: f.error,
-      })),
-      unitName: 'repositories',
+      failures: [
+        ...summary.failedOrganizations.map(f => ({
+          unit: `organisation ${f.organization}`,
+          error: f.error,
+        })),
+        ...summary.failedRepositories.map(f => ({
+          unit: f.repository,
+          error: f.error,
+        })),
+      ],
+      unitName:
+        summary.failedOrganizations.length > 0
+          ? 'organisations and repositories'
+          : 'repositories',
     });
   }
 }

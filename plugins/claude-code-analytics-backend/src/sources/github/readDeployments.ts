@@ -8,7 +8,11 @@ import { parseInstant } from './parseInstant';
 export type FoundDeployment = Omit<DeploymentFact, 'pullRequests'>;
 
 /** What the store already holds of a deployment: unchanged ones are not read again. */
-export type KnownDeployment = { status: string; finishedAt: string };
+export type KnownDeployment = {
+  environment: string;
+  status: string;
+  finishedAt: string;
+};
 
 /** How deployments are recognised (see GithubDeliverySourceOptions). */
 export type DeploymentPatterns = {
@@ -59,6 +63,7 @@ function isUnchanged(
 ): boolean {
   return (
     !!known &&
+    known.environment === found.environment &&
     known.status === found.status &&
     parseInstant(known.finishedAt) === found.finishedAt
   );
@@ -68,6 +73,8 @@ function isUnchanged(
  * New and changed deployments of a repository since the horizon, from the Deployments API and/or
  * Actions workflow runs. Workflow runs are only read for repositories without Deployments API
  * deployments: a workflow that deploys to a GitHub environment creates both, and would count twice.
+ * With `rescan` (the patterns changed since the last read) the lists are read back to the horizon,
+ * unconditionally and past known deployments, since what was passed over before may match now.
  * Returns the cursor values (ETags) to store once the deployments are written.
  */
 export async function readDeployments(
@@ -78,6 +85,7 @@ export async function readDeployments(
     defaultBranch?: string;
     known: Map<string, KnownDeployment>;
     cursors: SourceCursors;
+    rescan: boolean;
   },
 ): Promise<{
   deployments: FoundDeployment[];
@@ -101,18 +109,22 @@ export async function readDeployments(
       {
         cursors: options.cursors,
         etagName: 'etag:deployments',
+        conditional: !options.rescan,
         items: data => (Array.isArray(data) ? data : []),
         onPage: page => {
           let reachedKnown = false;
+          let reachedHorizon = false;
           for (const d of page) {
             const createdAt = parseInstant(d?.created_at);
             if (createdAt && createdAt < options.horizon) {
-              reachedKnown = true;
+              reachedHorizon = true;
               continue;
             }
+            // A production environment is read whatever the deployment environment pattern says.
             if (
               typeof d?.environment === 'string' &&
-              options.deploymentEnvironmentPattern.test(d.environment)
+              (options.deploymentEnvironmentPattern.test(d.environment) ||
+                options.productionPattern.test(d.environment))
             ) {
               usesDeploymentsApi = true;
               if (options.known.has(`${DEPLOYMENT_PREFIX}${d.id}`)) {
@@ -123,7 +135,7 @@ export async function readDeployments(
             }
           }
           // Newest first: past a known deployment or the horizon there is nothing new.
-          return !reachedKnown;
+          return !reachedHorizon && (!reachedKnown || options.rescan);
         },
       },
     );
@@ -177,14 +189,16 @@ export async function readDeployments(
       {
         cursors: options.cursors,
         etagName: 'etag:workflow-runs',
+        conditional: !options.rescan,
         items: data =>
           Array.isArray(data?.workflow_runs) ? data.workflow_runs : [],
         onPage: page => {
           let reachedKnown = false;
+          let reachedHorizon = false;
           for (const run of page) {
             const createdAt = parseInstant(run?.created_at);
             if (createdAt && createdAt < options.horizon) {
-              reachedKnown = true;
+              reachedHorizon = true;
               continue;
             }
             if (
@@ -228,7 +242,7 @@ export async function readDeployments(
               deployments.push(found);
             }
           }
-          return !reachedKnown;
+          return !reachedHorizon && (!reachedKnown || options.rescan);
         },
       },
     );

@@ -37,6 +37,14 @@ export type FakeRepository = {
   issues: any[];
 };
 
+/** An organisation or user account and its repositories (in `restRepository`'s shape). */
+export type FakeAccount = {
+  login: string;
+  id: number;
+  type: 'Organization' | 'User';
+  repositories: any[];
+};
+
 export type LoggedRequest = {
   kind: 'rest' | 'graphql';
   path: string;
@@ -59,6 +67,10 @@ function etagOf(body: string) {
  */
 export class FakeGithub {
   readonly repositories = new Map<string, FakeRepository>();
+  /** Organisations and users by lower-case login. */
+  readonly accounts = new Map<string, FakeAccount>();
+  /** What `GET /installation/repositories` lists (the App installation's repositories). */
+  installationRepositories: any[] = [];
   readonly requests: LoggedRequest[] = [];
   /** Page size of REST lists, whatever per_page asks (to exercise Link pagination). */
   restPageSize = 100;
@@ -84,6 +96,17 @@ export class FakeGithub {
     };
     this.repositories.set(slug, created);
     return created;
+  }
+
+  addAccount(login: string, type: FakeAccount['type'], repositories: any[]) {
+    const account = {
+      login,
+      id: 9000 + this.accounts.size,
+      type,
+      repositories,
+    };
+    this.accounts.set(login.toLocaleLowerCase('en-US'), account);
+    return account;
   }
 
   count(kind?: 'rest' | 'graphql', pathPattern?: RegExp) {
@@ -250,7 +273,68 @@ export class FakeGithub {
     return { slice, link: links.length ? links.join(', ') : undefined };
   }
 
+  /**
+   * `GET /orgs/{org}/repos` (organisations only), `GET /users/{username}/repos` (public
+   * repositories only) and `GET /installation/repositories`; GitHub's Link headers name accounts
+   * by id (`/organizations/{id}/repos`, `/user/{id}/repos`).
+   */
+  private accountRest(path: string, url: URL) {
+    if (path === '/installation/repositories') {
+      const { slice, link } = this.page(
+        this.installationRepositories,
+        url,
+        path,
+      );
+      return {
+        body: {
+          total_count: this.installationRepositories.length,
+          repository_selection: 'selected',
+          repositories: slice,
+        },
+        link,
+      };
+    }
+    const match = path.match(
+      /^\/(orgs|organizations|users|user)\/([^/]+)\/repos$/,
+    );
+    if (!match) {
+      return undefined;
+    }
+    const [, kind, key] = match;
+    const account = /^(organizations|user)$/.test(kind)
+      ? [...this.accounts.values()].find(a => a.id === Number(key))
+      : this.accounts.get(key.toLocaleLowerCase('en-US'));
+    const organizationsOnly = kind === 'orgs' || kind === 'organizations';
+    if (!account || (organizationsOnly && account.type !== 'Organization')) {
+      return {
+        status: 404,
+        body: {
+          message: 'Not Found',
+          documentation_url: organizationsOnly
+            ? 'https://docs.github.com/rest/repos/repos#list-organization-repositories'
+            : 'https://docs.github.com/rest/repos/repos#list-repositories-for-a-user',
+          status: '404',
+        },
+      };
+    }
+    const listed = organizationsOnly
+      ? account.repositories
+      : account.repositories.filter(r => !r.private);
+    const { slice, link } = this.page(
+      listed,
+      url,
+      organizationsOnly
+        ? `/organizations/${account.id}/repos`
+        : `/user/${account.id}/repos`,
+    );
+    return { body: slice, link };
+  }
+
   private rest(path: string, url: URL) {
+    const listed = this.accountRest(path, url);
+    if (listed) {
+      return listed;
+    }
     const match = path.match(
       /^\/(?:repos\/([^/]+)\/([^/]+)|repositories\/(\d+))(\/.*)$/,
     );

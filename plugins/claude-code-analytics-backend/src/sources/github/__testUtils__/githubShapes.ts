@@ -247,3 +247,112 @@ export function restIssue(
     state_reason: i.closedAt ? 'completed' : null,
   };
 }
+
+/**
+ * A repository as `GET /orgs/{org}/repos`, `GET /users/{username}/repos` and
+ * `GET /installation/repositories` list it (the "minimal repository" shape).
+ */
+export function restRepository(
+  owner: { login: string; type: 'Organization' | 'User' },
+  r: {
+    id: number;
+    name: string;
+    private?: boolean;
+    archived?: boolean;
+    fork?: boolean;
+    disabled?: boolean;
+    pushedAt?: string;
+  },
+) {
+  const slug = `${owner.login}/${r.name}`;
+  const repo = `${API}/repos/${slug}`;
+  const pushedAt = r.pushedAt ?? '2026-03-01T10:00:00Z';
+  return {
+    id: r.id,
+    node_id: `R_kgDOH${r.id}`,
+    name: r.name,
+    full_name: slug,
+    private: r.private ?? false,
+    owner: { ...restUser(owner.login), type: owner.type },
+    html_url: `https://github.com/${slug}`,
+    description: r.fork ? `Fork of upstream/${r.name}` : null,
+    fork: r.fork ?? false,
+    url: repo,
+    forks_url: `${repo}/forks`,
+    keys_url: `${repo}/keys{/key_id}`,
+    collaborators_url: `${repo}/collaborators{/collaborator}`,
+    teams_url: `${repo}/teams`,
+    hooks_url: `${repo}/hooks`,
+    issue_events_url: `${repo}/issues/events{/number}`,
+    events_url: `${repo}/events`,
+    assignees_url: `${repo}/assignees{/user}`,
+    branches_url: `${repo}/branches{/branch}`,
+    tags_url: `${repo}/tags`,
+    blobs_url: `${repo}/git/blobs{/sha}`,
+    git_tags_url: `${repo}/git/tags{/sha}`,
+    git_refs_url: `${repo}/git/refs{/sha}`,
+    trees_url: `${repo}/git/trees{/sha}`,
+    statuses_url: `${repo}/statuses/{sha}`,
+    languages_url: `${repo}/languages`,
+    stargazers_url: `${repo}/stargazers`,
+    contributors_url: `${repo}/contributors`,
+    subscribers_url: `${repo}/subscribers`,
+    subscription_url: `${repo}/subscription`,
+    commits_url: `${repo}/commits{/sha}`,
+    git_commits_url: `${repo}/git/commits{/sha}`,
+    comments_url: `${repo}/comments{/number}`,
+    issue_comment_url: `${repo}/issues/comments{/number}`,
+    contents_url: `${repo}/contents/{+path}`,
+    compare_url: `${repo}/compare/{base}...{head}`,
+    merges_url: `${repo}/merges`,
+    archive_url: `${repo}/{archive_format}{/ref}`,
+    downloads_url: `${repo}/downloads`,
+    issues_url: `${repo}/issues{/number}`,
+    pulls_url: `${repo}/pulls{/number}`,
+    milestones_url: `${repo}/milestones{/number}`,
+    notifications_url: `${repo}/notifications{?since,all,participating}`,
+    labels_url: `${repo}/labels{/name}`,
+    releases_url: `${repo}/releases{/id}`,
+    deployments_url: `${repo}/deployments`,
+    created_at: '2024-05-02T09:12:44Z',
+    updated_at: pushedAt,
+    pushed_at: pushedAt,
+    git_url: `git://github.com/${slug}.git`,
+    ssh_url: `git@github.com:${slug}.git`,
+    clone_url: `https://github.com/${slug}.git`,
+    svn_url: `https://github.com/${slug}`,
+    homepage: null,
+    size: 1024 + r.id,
+    stargazers_count: 3,
+    watchers_count: 3,
+    language: 'TypeScript',
+    has_issues: true,
+    has_projects: false,
+    has_downloads: true,
+    has_wiki: false,
+    has_pages: false,
+    has_discussions: false,
+    forks_count: 0,
+    mirror_url: null,
+    archived: r.archived ?? false,
+    disabled: r.disabled ?? false,
+    open_issues_count: 2,
+    license: null,
+    allow_forking: true,
+    is_template: false,
+    web_commit_signoff_required: false,
+    topics: [],
+    visibility: r.private ? 'private' : 'public',
+    forks: 0,
+    open_issues: 2,
+    watchers: 3,
+    default_branch: 'main',
+    permissions: {
+      admin: false,
+      maintain: false,
+      push: false,
+      triage: false,
+      pull: true,
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { ConfigReader } from '@backstage/config';
+import { readAnalyticsConfig } from './readAnalyticsConfig';
+
+const github = (settings: Record<string, unknown>) =>
+  readAnalyticsConfig(
+    new ConfigReader({
+      claudeCodeAnalytics: { github: { enabled: true, ...settings } },
+    }),
+  ).github;
+
+describe('readAnalyticsConfig', () => {
+  it('reads GitHub organisations as logins, host/login or objects', () => {
+    expect(
+      github({
+        organizations: [
+          'acme',
+          'ghe.acme.example/platform',
+          {
+            name: 'labs',
+            exclude: '^sandbox-',
+            includeArchived: true,
+            includeForks: true,
+          },
+        ],
+      })?.options.organizations,
+    ).toEqual([
+      { name: 'acme' },
+      { host: 'ghe.acme.example', name: 'platform' },
+      {
+        name: 'labs',
+        host: undefined,
+        exclude: /^sandbox-/i,
+        includeArchived: true,
+        includeForks: true,
+      },
+    ]);
+    expect(github({})?.options.organizations).toBeUndefined();
+  });
+
+  it('rejects malformed organisations', () => {
+    expect(() => github({ organizations: 'acme' })).toThrow(
+      'claudeCodeAnalytics.github.organizations must be a list',
+    );
+    expect(() => github({ organizations: ['a/b/c'] })).toThrow(
+      'claudeCodeAnalytics.github.organizations[0] must be an organisation login or host/login, got "a/b/c"',
+    );
+    expect(() => github({ organizations: [42] })).toThrow(
+      'claudeCodeAnalytics.github.organizations[0] must be a login or an object with a name',
+    );
+    expect(() =>
+      github({ organizations: [{ name: 'acme', exclude: '(' }] }),
+    ).toThrow(
+      'claudeCodeAnalytics.github.organizations[0].exclude: invalid pattern (',
+    );
+    expect(() => github({ organizations: [{ exclude: 'x' }] })).toThrow(
+      "Missing required config value at 'name' in 'claudeCodeAnalytics.github.organizations[0]'",
+    );
+  });
+});
