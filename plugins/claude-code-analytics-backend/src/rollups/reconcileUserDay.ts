@@ -13,8 +13,19 @@ import { UsageVector, emptyTokens, emptyUsageVector } from './UsageVector';
  * Daily aggregates of the Admin API are authoritative for first-party usage; imports and the demo
  * are daily aggregates too; session-level data (OTLP and transcripts, merged by session and request
  * id before they get here) fills what no daily source covers (Bedrock, Vertex, subscriptions).
+ *
+ * A Console export snapshot (`console`) is a month-to-date total that cannot be split into days: it
+ * holds every day it covers (its totals on the as-of day, empty markers before), or the usage of the
+ * other days would be counted with it. It is first here, and the Admin API keeps its authority at
+ * import: a snapshot is accepted only for days no other source reports first-party usage on.
  */
-export const SOURCE_PRIORITY = ['admin-api', 'import', 'demo', 'sessions'];
+export const SOURCE_PRIORITY = [
+  'console',
+  'admin-api',
+  'import',
+  'demo',
+  'sessions',
+];
 
 function rank(source: string): number {
   const index = SOURCE_PRIORITY.indexOf(source);
