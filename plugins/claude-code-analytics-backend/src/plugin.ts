@@ -15,6 +15,7 @@ import { GithubDeliverySource } from './sources/github/GithubDeliverySource';
 import { repositoriesFromComponents } from './sources/github/repositoriesFromComponents';
 import { OtlpReceiver } from './sources/otlp/OtlpReceiver';
 import { migrateStore } from './store/migrateStore';
+import { tuneSqlite } from './store/tuneSqlite';
 
 /**
  * The Claude Code Analytics backend plugin: ingestion, catalog ownership rollups and the REST API
@@ -54,6 +55,7 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
       }) {
         const config = readAnalyticsConfig(rootConfig);
         const knex = await database.getClient();
+        await tuneSqlite(knex);
         if (!database.migrations?.skip) {
           await migrateStore(knex);
         }

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { chunked } from '../store/chunked';
 import { toNumber } from '../store/tables';
 import { PricingOptions } from './PricingOptions';
 import { ModelUsage, UsageDay } from './types';
@@ -25,8 +26,73 @@ const TOKEN_MEASURES = {
   tokens_cache_creation: 'cacheCreation',
 } as const;
 
+type GroupRows = {
+  requestModels: Array<Record<string, any>>;
+  requestSessions: number;
+  points: Array<Record<string, any>>;
+};
+
 /**
- * Sums session-level data of identity-days into usage days of the `sessions` source.
+ * Reads the session-level rows of many groups at once: three grouped queries per chunk of
+ * identity-days, whatever the number of groups.
+ */
+async function readGroupRows(
+  knex: Knex,
+  groups: SessionGroup[],
+): Promise<Map<string, GroupRows>> {
+  const rows = new Map<string, GroupRows>(
+    groups.map(g => [
+      sessionGroupKey(g),
+      { requestModels: [], requestSessions: 0, points: [] },
+    ]),
+  );
+  const GROUP_COLUMNS = ['identity', 'date', 'provider', 'repository'];
+  const pairs = [
+    ...new Map(
+      groups.map(g => [`${g.identity}\u0000${g.date}`, [g.identity, g.date]]),
+    ).values(),
+  ];
+  // Rows of other providers or repositories of the same identity-days are read and ignored.
+  const target = (row: Record<string, any>) =>
+    rows.get(sessionGroupKey(row as SessionGroup));
+  for (const chunk of chunked(pairs, 200)) {
+    for (const row of await knex('session_requests')
+      .whereIn(['identity', 'date'], chunk)
+      .select([...GROUP_COLUMNS, 'model'])
+      .sum({
+        input: 'input_tokens',
+        output: 'output_tokens',
+        cacheRead: 'cache_read_tokens',
+        cacheCreation: 'cache_creation_tokens',
+        reported: 'reported_cost_micros',
+      })
+      .count({ requests: '*', withCost: 'reported_cost_micros' })
+      .groupBy([...GROUP_COLUMNS, 'model'])) {
+      target(row)?.requestModels.push(row);
+    }
+    for (const row of await knex('session_requests')
+      .whereIn(['identity', 'date'], chunk)
+      .select(GROUP_COLUMNS)
+      .countDistinct({ sessions: 'session_id' })
+      .groupBy(GROUP_COLUMNS)) {
+      const group = target(row);
+      if (group) {
+        group.requestSessions = toNumber(row.sessions);
+      }
+    }
+    for (const row of await knex('session_metric_points')
+      .whereIn(['identity', 'date'], chunk)
+      .select([...GROUP_COLUMNS, 'measure', 'tool', 'model'])
+      .sum({ delta: 'delta' })
+      .groupBy([...GROUP_COLUMNS, 'measure', 'tool', 'model'])) {
+      target(row)?.points.push(row);
+    }
+  }
+  return rows;
+}
+
+/**
+ * Sums session-level data of an identity-day group into a usage day of the `sessions` source.
  *
  * Activity (sessions, lines, commits, pull requests, active time, edit decisions) comes from OTLP
  * metric points; without them, sessions are the distinct sessions of the requests. Tokens and cost
@@ -34,38 +100,8 @@ const TOKEN_MEASURES = {
  * has no request at all do the OTLP token and cost metrics stand in, so that the same tokens are
  * never taken from both.
  */
-async function sumSessionUsage(
-  knex: Knex,
-  group: SessionGroup,
-): Promise<UsageDay> {
-  const where = {
-    identity: group.identity,
-    date: group.date,
-    provider: group.provider,
-    repository: group.repository,
-  };
-  const requestModels: Array<Record<string, any>> = await knex(
-    'session_requests',
-  )
-    .where(where)
-    .select('model')
-    .sum({
-      input: 'input_tokens',
-      output: 'output_tokens',
-      cacheRead: 'cache_read_tokens',
-      cacheCreation: 'cache_creation_tokens',
-      reported: 'reported_cost_micros',
-    })
-    .count({ requests: '*', withCost: 'reported_cost_micros' })
-    .groupBy('model');
-  const [{ sessions: requestSessions }] = await knex('session_requests')
-    .where(where)
-    .countDistinct({ sessions: 'session_id' });
-  const points: Array<Record<string, any>> = await knex('session_metric_points')
-    .where(where)
-    .select('measure', 'tool', 'model')
-    .sum({ delta: 'delta' })
-    .groupBy('measure', 'tool', 'model');
+function sumSessionUsage(group: SessionGroup, rows: GroupRows): UsageDay {
+  const { requestModels, requestSessions, points } = rows;
 
   const measure = (name: string) =>
     points
@@ -122,7 +158,7 @@ async function sumSessionUsage(
   const hasMetrics = points.length > 0;
   const sessions = hasMetrics
     ? Math.round(measure('sessions'))
-    : toNumber(requestSessions);
+    : requestSessions;
   const activity = {
     sessions,
     activeSeconds: Math.round(measure('active_seconds')),
@@ -148,9 +184,9 @@ export async function writeSessionUsage(
   pricing: PricingOptions,
 ): Promise<void> {
   const unique = new Map(groups.map(g => [sessionGroupKey(g), g]));
-  const days: UsageDay[] = [];
-  for (const group of unique.values()) {
-    days.push(await sumSessionUsage(knex, group));
-  }
+  const rows = await readGroupRows(knex, [...unique.values()]);
+  const days = [...unique].map(([key, group]) =>
+    sumSessionUsage(group, rows.get(key)!),
+  );
   await writeUsageDays(knex, SESSIONS_SOURCE, days, pricing);
 }

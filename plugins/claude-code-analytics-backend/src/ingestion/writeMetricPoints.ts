@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
+import { chunked } from '../store/chunked';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { PricingOptions } from './PricingOptions';
 import { SessionGroup, sessionGroupKey, writeSessionUsage } from './sumSessionUsage';
@@ -78,12 +79,41 @@ function dayOfNano(nano: string): string {
   }).toISODate()!;
 }
 
+type PointRow = {
+  series_hash: string;
+  start_nano: string;
+  time_nano: string;
+  session_id: string;
+  identity: string;
+  date: string;
+  provider: string;
+  repository: string;
+  measure: string;
+  tool: string;
+  model: string;
+  value: number;
+  delta: number;
+  received_at: Date;
+};
+
+/** Nanosecond timestamps as decimal strings, compared as numbers. */
+function nanoCompare(a: string, b: string): number {
+  if (a.length !== b.length) {
+    return a.length - b.length;
+  }
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
+}
+
 /**
  * Stores OTLP metric points of Claude Code sessions and re-sums the affected identity-days.
  *
  * A point is keyed by its series and interval: a batch the exporter delivers twice is stored once.
  * Delta points count as they are; a cumulative point counts as its increase over the previous point
- * of its series (a value below the previous one is a restart and counts whole).
+ * of its series (a value below the previous one is a restart and counts whole). Works on whole
+ * batches: a few queries per batch, whatever its number of points.
  *
  * @returns the number of points stored (new ones).
  */
@@ -93,63 +123,97 @@ export async function writeMetricPoints(
   pricing: PricingOptions,
 ): Promise<number> {
   const now = new Date();
+  const candidates = new Map<string, PointRow & { cumulative: boolean }>();
+  for (const point of points) {
+    const measure = measureOf(point);
+    if (!measure) {
+      continue;
+    }
+    const seriesHash = createHash('sha256')
+      .update(point.seriesKey)
+      .digest('hex');
+    const row = {
+      series_hash: seriesHash,
+      start_nano: point.startTimeUnixNano,
+      time_nano: point.timeUnixNano,
+      session_id: point.attributes['session.id'] ?? '',
+      identity: otlpIdentity(point.attributes),
+      date: dayOfNano(point.timeUnixNano),
+      provider: point.attributes['anthropic.provider'] || 'firstParty',
+      repository: otlpRepository(point.attributes),
+      measure,
+      tool: point.attributes.tool_name ?? '',
+      model: point.attributes.model ?? '',
+      value: point.value,
+      delta: point.value,
+      received_at: now,
+      cumulative: point.temporality === 'cumulative',
+    };
+    // The same point twice in one batch is one point.
+    candidates.set(
+      `${seriesHash}|${row.start_nano}|${row.time_nano}`,
+      row,
+    );
+  }
+  if (candidates.size === 0) {
+    return 0;
+  }
+
   const affected = new Map<string, SessionGroup>();
   let stored = 0;
-  const sorted = [...points].sort((a, b) =>
-    BigInt(a.timeUnixNano) < BigInt(b.timeUnixNano) ? -1 : 1,
-  );
   await knex.transaction(async tx => {
-    for (const point of sorted) {
-      const measure = measureOf(point);
-      if (!measure) {
-        continue;
+    // Points of these series already stored: known intervals are skipped, and the latest earlier
+    // point of a cumulative series gives the base of its increase.
+    const bySeries = new Map<string, Array<{ time: string; value: number }>>();
+    const known = new Set<string>();
+    const series = [...new Set([...candidates.values()].map(r => r.series_hash))];
+    for (const chunk of chunked(series, 300)) {
+      for (const row of await tx('session_metric_points')
+        .select('series_hash', 'start_nano', 'time_nano', 'value')
+        .whereIn('series_hash', chunk)) {
+        known.add(`${row.series_hash}|${row.start_nano}|${row.time_nano}`);
+        const list = bySeries.get(row.series_hash) ?? [];
+        list.push({ time: row.time_nano, value: Number(row.value) });
+        bySeries.set(row.series_hash, list);
       }
-      const seriesHash = createHash('sha256')
-        .update(point.seriesKey)
-        .digest('hex');
-      const known = await tx('session_metric_points')
-        .first('series_hash')
-        .where({
-          series_hash: seriesHash,
-          start_nano: point.startTimeUnixNano,
-          time_nano: point.timeUnixNano,
-        });
-      if (known) {
-        continue;
-      }
-      let delta = point.value;
-      if (point.temporality === 'cumulative') {
-        const previous = await tx('session_metric_points')
-          .first('value')
-          .where('series_hash', seriesHash)
-          .where('time_nano', '<', point.timeUnixNano)
-          .orderBy('time_nano', 'desc');
-        if (previous && Number(previous.value) <= point.value) {
-          delta = point.value - Number(previous.value);
+    }
+    const fresh = [...candidates.entries()]
+      .filter(([key]) => !known.has(key))
+      .map(([, row]) => row)
+      .sort((a, b) => nanoCompare(a.time_nano, b.time_nano));
+    const rows: PointRow[] = [];
+    for (const { cumulative, ...row } of fresh) {
+      const list = bySeries.get(row.series_hash) ?? [];
+      if (cumulative) {
+        let previous: { time: string; value: number } | undefined;
+        for (const item of list) {
+          if (
+            nanoCompare(item.time, row.time_nano) < 0 &&
+            (!previous || nanoCompare(item.time, previous.time) > 0)
+          ) {
+            previous = item;
+          }
+        }
+        if (previous && previous.value <= row.value) {
+          row.delta = row.value - previous.value;
         }
       }
+      // Later points of this batch see this one as stored.
+      list.push({ time: row.time_nano, value: row.value });
+      bySeries.set(row.series_hash, list);
+      rows.push(row);
       const group: SessionGroup = {
-        identity: otlpIdentity(point.attributes),
-        date: dayOfNano(point.timeUnixNano),
-        provider: point.attributes['anthropic.provider'] || 'firstParty',
-        repository: otlpRepository(point.attributes),
+        identity: row.identity,
+        date: row.date,
+        provider: row.provider,
+        repository: row.repository,
       };
-      await tx('session_metric_points').insert({
-        series_hash: seriesHash,
-        start_nano: point.startTimeUnixNano,
-        time_nano: point.timeUnixNano,
-        session_id: point.attributes['session.id'] ?? '',
-        ...group,
-        measure,
-        tool: point.attributes.tool_name ?? '',
-        model: point.attributes.model ?? '',
-        value: point.value,
-        delta,
-        received_at: now,
-      });
       affected.set(sessionGroupKey(group), group);
-      stored += 1;
     }
+    for (const chunk of chunked(rows, 200)) {
+      await tx('session_metric_points').insert(chunk);
+    }
+    stored = rows.length;
   });
   if (affected.size > 0) {
     await writeSessionUsage(knex, [...affected.values()], pricing);

@@ -30,7 +30,10 @@ import {
  */
 export const ATTRIBUTION_WINDOW_DAYS = 14;
 
-const BATCH = 2000;
+const BATCH = 5000;
+/** Users or entities recomputed by one statement. */
+const USERS_PER_STATEMENT = 500;
+const ENTITIES_PER_STATEMENT = 200;
 
 function shiftDay(date: string, days: number): string {
   return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
@@ -44,6 +47,7 @@ function shiftDay(date: string, days: number): string {
 export class RollupEngine {
   private running: Promise<void> | undefined;
   private again = false;
+  private soon: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly knex: Knex,
@@ -77,20 +81,34 @@ export class RollupEngine {
     return this.running;
   }
 
+  /**
+   * Runs the rollups within `delayMs`, once for all the calls made meanwhile: for streams of small
+   * writes (OTLP exports), so that the queued days are rolled up in batches rather than one export
+   * at a time. Errors are logged.
+   */
+  runSoon(delayMs = 1000): void {
+    if (this.soon) {
+      return;
+    }
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.run().catch(error =>
+        this.logger.error(`Rollups failed: ${error}`),
+      );
+    }, delayMs);
+    this.soon.unref?.();
+  }
+
   private async processUserQueue() {
     for (;;) {
       const queued = await readQueue(this.knex, 'rollup_user_queue', BATCH);
       if (queued.length === 0) {
         return;
       }
-      const byUser = new Map<string, string[]>();
-      for (const item of queued) {
-        byUser.set(item.ref, [...(byUser.get(item.ref) ?? []), item.date]);
-      }
       await this.knex.transaction(async tx => {
-        for (const [userRef, dates] of byUser) {
-          for (const chunk of chunked(dates, 200)) {
-            await this.recomputeUserDays(tx, userRef, chunk);
+        for (const [date, users] of groupByDate(queued)) {
+          for (const chunk of chunked(users, USERS_PER_STATEMENT)) {
+            await this.recomputeUsersOnDate(tx, date, chunk);
           }
         }
         await dequeue(tx, 'rollup_user_queue', queued);
@@ -98,56 +116,54 @@ export class RollupEngine {
     }
   }
 
-  private async loadRaw(
+  /**
+   * Recomputes the facts of some users on one day: a fixed number of statements for all of them,
+   * so a second of OTLP exports from a whole fleet, or a year of history, costs few round trips.
+   */
+  private async recomputeUsersOnDate(
     tx: Knex.Transaction,
-    identities: string[],
-    dates: string[],
-  ): Promise<Map<string, RawUserDay>> {
-    const raw = new Map<string, RawUserDay>(
-      dates.map(date => [date, { activity: [], models: [], tools: [] }]),
-    );
-    if (identities.length === 0) {
-      return raw;
-    }
-    const load = (table: string) =>
-      tx(table).select().whereIn('identity', identities).whereIn('date', dates);
-    for (const row of await load('usage_activity_daily')) {
-      raw.get(row.date)!.activity.push(row);
-    }
-    for (const row of await load('usage_model_daily')) {
-      raw.get(row.date)!.models.push(row);
-    }
-    for (const row of await load('usage_tool_daily')) {
-      raw.get(row.date)!.tools.push(row);
-    }
-    return raw;
-  }
-
-  private async recomputeUserDays(
-    tx: Knex.Transaction,
-    userRef: string,
-    dates: string[],
+    date: string,
+    userRefs: string[],
   ) {
-    const identities = (
-      await tx('user_identities').select('identity').where('user_ref', userRef)
-    ).map(row => row.identity as string);
-    const raw = await this.loadRaw(tx, identities, dates);
+    const userOfIdentity = new Map<string, string>();
+    for (const row of await tx('user_identities')
+      .select('identity', 'user_ref')
+      .whereIn('user_ref', userRefs)) {
+      userOfIdentity.set(row.identity, row.user_ref);
+    }
+    const identities = [...userOfIdentity.keys()];
 
-    const sorted = [...dates].sort();
-    const pullRequests =
-      identities.length === 0
-        ? []
-        : await tx('pull_requests')
-            .select('repository', 'merged_date')
-            .whereIn('author', identities)
-            .whereNotNull('merged_date')
-            .whereBetween('merged_date', [
-              shiftDay(sorted[0], -ATTRIBUTION_WINDOW_DAYS),
-              shiftDay(sorted[sorted.length - 1], ATTRIBUTION_WINDOW_DAYS),
-            ]);
-    const repositories = new Set<string>(
-      pullRequests.map(pr => pr.repository),
+    const raw = new Map<string, RawUserDay>(
+      userRefs.map(ref => [ref, { activity: [], models: [], tools: [] }]),
     );
+    const pullRequestsOf = new Map<string, Array<{ repository: string }>>();
+    const repositories = new Set<string>();
+    for (const chunk of chunked(identities, USERS_PER_STATEMENT)) {
+      const load = (table: string) =>
+        tx(table).select().whereIn('identity', chunk).where('date', date);
+      for (const row of await load('usage_activity_daily')) {
+        raw.get(userOfIdentity.get(row.identity)!)!.activity.push(row);
+      }
+      for (const row of await load('usage_model_daily')) {
+        raw.get(userOfIdentity.get(row.identity)!)!.models.push(row);
+      }
+      for (const row of await load('usage_tool_daily')) {
+        raw.get(userOfIdentity.get(row.identity)!)!.tools.push(row);
+      }
+      // Merged pull requests around the day weigh the estimated attribution.
+      for (const pr of await tx('pull_requests')
+        .select('author', 'repository')
+        .whereIn('author', chunk)
+        .whereNotNull('merged_date')
+        .whereBetween('merged_date', [
+          shiftDay(date, -ATTRIBUTION_WINDOW_DAYS),
+          shiftDay(date, ATTRIBUTION_WINDOW_DAYS),
+        ])) {
+        const user = userOfIdentity.get(pr.author)!;
+        pullRequestsOf.set(user, [...(pullRequestsOf.get(user) ?? []), pr]);
+        repositories.add(pr.repository);
+      }
+    }
     for (const day of raw.values()) {
       for (const row of [...day.activity, ...day.models, ...day.tools]) {
         if (row.repository) {
@@ -167,40 +183,39 @@ export class RollupEngine {
       }
     }
 
-    const previous = await tx('usage_facts')
-      .distinct('scope_ref', 'date')
-      .where('user_ref', userRef)
-      .whereIn('date', dates);
+    const touched = new Set<string>(
+      (
+        await tx('usage_facts')
+          .distinct('scope_ref')
+          .whereIn('user_ref', userRefs)
+          .where('date', date)
+      ).map(row => row.scope_ref as string),
+    );
     for (const table of ['usage_facts', 'usage_model_facts', 'usage_tool_facts']) {
-      await tx(table).where('user_ref', userRef).whereIn('date', dates).delete();
+      await tx(table).whereIn('user_ref', userRefs).where('date', date).delete();
     }
 
     const facts: UsageFactRow[] = [];
     const modelFacts: UsageModelFactRow[] = [];
     const toolFacts: UsageToolFactRow[] = [];
-    const touched: QueuedDay[] = previous.map(row => ({
-      ref: row.scope_ref,
-      date: row.date,
-    }));
-    const pushFacts = (
-      scopeRef: string,
-      date: string,
-      attribution: UsageFactRow['attribution'],
-      usage: UsageVector,
-    ) => {
-      const key = { scope_ref: scopeRef, user_ref: userRef, date, attribution };
-      facts.push({ ...key, ...usage.activity, ...totalTokens(usage) });
-      for (const [model, tokens] of usage.models) {
-        modelFacts.push({ ...key, model, ...tokens });
-      }
-      for (const [tool, counts] of usage.tools) {
-        toolFacts.push({ ...key, tool, ...counts });
-      }
-      touched.push({ ref: scopeRef, date });
-    };
+    for (const userRef of userRefs) {
+      const pushFacts = (
+        scopeRef: string,
+        attribution: UsageFactRow['attribution'],
+        usage: UsageVector,
+      ) => {
+        const key = { scope_ref: scopeRef, user_ref: userRef, date, attribution };
+        facts.push({ ...key, ...usage.activity, ...totalTokens(usage) });
+        for (const [model, tokens] of usage.models) {
+          modelFacts.push({ ...key, model, ...tokens });
+        }
+        for (const [tool, counts] of usage.tools) {
+          toolFacts.push({ ...key, tool, ...counts });
+        }
+        touched.add(scopeRef);
+      };
 
-    for (const date of dates) {
-      const byRepository = reconcileUserDay(raw.get(date)!);
+      const byRepository = reconcileUserDay(raw.get(userRef)!);
       const total = emptyUsageVector();
       for (const usage of byRepository.values()) {
         addUsageVector(total, usage);
@@ -208,15 +223,10 @@ export class RollupEngine {
       if (!isActive(total)) {
         continue;
       }
-      pushFacts(userRef, date, 'self', total);
+      pushFacts(userRef, 'self', total);
 
-      const from = shiftDay(date, -ATTRIBUTION_WINDOW_DAYS);
-      const to = shiftDay(date, ATTRIBUTION_WINDOW_DAYS);
       const weights = new Map<string, number>();
-      for (const pr of pullRequests) {
-        if (pr.merged_date < from || pr.merged_date > to) {
-          continue;
-        }
+      for (const pr of pullRequestsOf.get(userRef) ?? []) {
         for (const component of componentsOf.get(pr.repository) ?? []) {
           weights.set(component, (weights.get(component) ?? 0) + 1);
         }
@@ -228,7 +238,7 @@ export class RollupEngine {
       );
       for (const share of shares) {
         if (isActive(share.usage)) {
-          pushFacts(share.componentRef, date, share.attribution, share.usage);
+          pushFacts(share.componentRef, share.attribution, share.usage);
         }
       }
     }
@@ -243,26 +253,17 @@ export class RollupEngine {
       await tx('usage_tool_facts').insert(rows);
     }
 
-    const scopes = [...new Set(touched.map(t => t.ref))];
-    const entitiesOfScope = new Map<string, string[]>();
-    for (const chunk of chunked(scopes, 300)) {
+    const entities = new Set<string>();
+    for (const chunk of chunked([...touched], 300)) {
       for (const row of await tx('entity_scopes')
-        .select('entity_ref', 'scope_ref')
+        .select('entity_ref')
         .whereIn('scope_ref', chunk)) {
-        entitiesOfScope.set(row.scope_ref, [
-          ...(entitiesOfScope.get(row.scope_ref) ?? []),
-          row.entity_ref,
-        ]);
+        entities.add(row.entity_ref);
       }
     }
     await enqueueEntityDays(
       tx,
-      touched.flatMap(t =>
-        (entitiesOfScope.get(t.ref) ?? []).map(entity => ({
-          ref: entity,
-          date: t.date,
-        })),
-      ),
+      [...entities].map(entity => ({ ref: entity, date })),
     );
   }
 
@@ -272,14 +273,10 @@ export class RollupEngine {
       if (queued.length === 0) {
         return;
       }
-      const byEntity = new Map<string, string[]>();
-      for (const item of queued) {
-        byEntity.set(item.ref, [...(byEntity.get(item.ref) ?? []), item.date]);
-      }
       await this.knex.transaction(async tx => {
-        for (const [entityRef, dates] of byEntity) {
-          for (const chunk of chunked(dates, 300)) {
-            await this.recomputeEntityDays(tx, entityRef, chunk);
+        for (const [date, entities] of groupByDate(queued)) {
+          for (const chunk of chunked(entities, ENTITIES_PER_STATEMENT)) {
+            await this.recomputeEntitiesOnDate(tx, date, chunk);
           }
         }
         await dequeue(tx, 'rollup_entity_queue', queued);
@@ -288,15 +285,16 @@ export class RollupEngine {
     }
   }
 
-  private async recomputeEntityDays(
+  /** Re-sums the rollups of some entities on one day from the facts of their scopes. */
+  private async recomputeEntitiesOnDate(
     tx: Knex.Transaction,
-    entityRef: string,
-    dates: string[],
+    date: string,
+    entityRefs: string[],
   ) {
     for (const table of ['entity_daily', 'entity_model_daily', 'entity_tool_daily']) {
-      await tx(table).where('entity_ref', entityRef).whereIn('date', dates).delete();
+      await tx(table).whereIn('entity_ref', entityRefs).where('date', date).delete();
     }
-    const datePlaceholders = dates.map(() => '?').join(', ');
+    const entityPlaceholders = entityRefs.map(() => '?').join(', ');
     const sums = (columns: readonly string[]) =>
       columns.map(c => `SUM(f.${c})`).join(', ');
 
@@ -310,9 +308,9 @@ export class RollupEngine {
          ...TOKEN_COLUMNS,
        ])}
        FROM usage_facts f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
-       WHERE s.entity_ref = ? AND f.date IN (${datePlaceholders})
+       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date = ?
        GROUP BY s.entity_ref, f.date`,
-      [entityRef, ...dates],
+      [...entityRefs, date],
     );
     await tx.raw(
       `INSERT INTO entity_model_daily (entity_ref, date, model, ${TOKEN_COLUMNS.join(
@@ -320,17 +318,26 @@ export class RollupEngine {
       )})
        SELECT s.entity_ref, f.date, f.model, ${sums(TOKEN_COLUMNS)}
        FROM usage_model_facts f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
-       WHERE s.entity_ref = ? AND f.date IN (${datePlaceholders})
+       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date = ?
        GROUP BY s.entity_ref, f.date, f.model`,
-      [entityRef, ...dates],
+      [...entityRefs, date],
     );
     await tx.raw(
       `INSERT INTO entity_tool_daily (entity_ref, date, tool, accepted, rejected)
        SELECT s.entity_ref, f.date, f.tool, SUM(f.accepted), SUM(f.rejected)
        FROM usage_tool_facts f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
-       WHERE s.entity_ref = ? AND f.date IN (${datePlaceholders})
+       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date = ?
        GROUP BY s.entity_ref, f.date, f.tool`,
-      [entityRef, ...dates],
+      [...entityRefs, date],
     );
   }
+}
+
+/** Queued pairs by day, each day with its refs. */
+function groupByDate(queued: QueuedDay[]): Map<string, string[]> {
+  const byDate = new Map<string, string[]>();
+  for (const item of queued) {
+    byDate.set(item.date, [...(byDate.get(item.date) ?? []), item.ref]);
+  }
+  return byDate;
 }

@@ -7,6 +7,7 @@ import {
 } from 'backstage-plugin-claude-code-analytics-common';
 import { Knex } from 'knex';
 import { toNumber } from '../store/tables';
+import { countActiveUsers } from './countActiveUsers';
 import { readSourceFreshness } from './readSourceFreshness';
 
 /**
@@ -43,25 +44,11 @@ export async function getAdoption(
       .where('entity_ref', entityRef),
   );
 
-  // Distinct people over the whole range: a person active on many days counts once.
-  const [{ activeUsers }] = await inRange(
-    knex('usage_facts as f')
-      .join('entity_scopes as s', 's.scope_ref', 'f.scope_ref')
-      .where('s.entity_ref', entityRef)
-      .countDistinct({ activeUsers: 'f.user_ref' }),
-    'f.date',
-  );
-  const [{ activeMembers }] = await inRange(
-    knex('usage_facts as f')
-      .join('entity_scopes as s', 's.scope_ref', 'f.scope_ref')
-      .join('entity_members as m', join =>
-        join
-          .on('m.user_ref', '=', 'f.user_ref')
-          .andOn('m.entity_ref', '=', 's.entity_ref'),
-      )
-      .where('s.entity_ref', entityRef)
-      .countDistinct({ activeMembers: 'f.user_ref' }),
-    'f.date',
+  const { activeUsers, activeMembers } = await countActiveUsers(
+    knex,
+    entityRef,
+    kind,
+    range,
   );
 
   const tools: Array<Record<string, any>> = await inRange(
@@ -98,7 +85,7 @@ export async function getAdoption(
   const byDate = new Map(daily.map(row => [row.date, row]));
   const sum = (column: string) =>
     daily.reduce((total, row) => total + toNumber(row[column]), 0);
-  const active = toNumber(activeUsers);
+  const active = activeUsers;
   const memberCount = toNumber(members);
   const response: AdoptionResponse = {
     entityRef,
@@ -106,7 +93,7 @@ export async function getAdoption(
     to: range.to,
     members: memberCount,
     activeUsers: active,
-    adoptionRate: adoptionRate(toNumber(activeMembers), memberCount),
+    adoptionRate: adoptionRate(activeMembers, memberCount),
     sessions: sum('sessions'),
     activeSeconds: sum('active_seconds'),
     linesAdded: sum('lines_added'),

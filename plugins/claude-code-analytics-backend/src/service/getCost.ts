@@ -7,8 +7,8 @@ import {
 } from 'backstage-plugin-claude-code-analytics-common';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
-import { DEFAULT_PRODUCTION_ENVIRONMENT } from '../ingestion/writeDeliveryFacts';
 import { toNumber } from '../store/tables';
+import { countActiveUsers } from './countActiveUsers';
 
 const PEOPLE_KINDS = ['user', 'group'];
 
@@ -54,11 +54,10 @@ async function countDeployments(
     .join('entity_components as e', 'e.component_ref', 'r.component_ref')
     .where('e.entity_ref', entityRef)
     .where('d.status', 'success')
+    .where('d.production', true)
     .whereBetween('d.finished_date', [range.from, range.to])
-    .distinct('d.repository', 'd.id', 'd.environment');
-  return rows.filter(row =>
-    DEFAULT_PRODUCTION_ENVIRONMENT.test(row.environment),
-  ).length;
+    .distinct('d.repository', 'd.id');
+  return rows.length;
 }
 
 const per = (usd: number, count: number) =>
@@ -100,11 +99,12 @@ export async function getCost(
     .where('entity_ref', entityRef)
     .whereBetween('date', [range.from, range.to])
     .groupBy('model');
-  const [{ activeUsers }] = await knex('usage_facts as f')
-    .join('entity_scopes as s', 's.scope_ref', 'f.scope_ref')
-    .where('s.entity_ref', entityRef)
-    .whereBetween('f.date', [range.from, range.to])
-    .countDistinct({ activeUsers: 'f.user_ref' });
+  const { activeUsers } = await countActiveUsers(
+    knex,
+    entityRef,
+    kind,
+    range,
+  );
 
   const monthStart = DateTime.fromISO(range.to, { zone: 'utc' }).startOf(
     'month',
@@ -127,7 +127,7 @@ export async function getCost(
     cacheCreation: sum('cache_creation_tokens'),
   };
   const prompt = tokens.input + tokens.cacheRead + tokens.cacheCreation;
-  const active = toNumber(activeUsers);
+  const active = activeUsers;
   const mergedPullRequests = await countMergedPullRequests(
     knex,
     entityRef,

@@ -19,6 +19,8 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { Knex } from 'knex';
 import { AnalyticsConfig } from '../config/readAnalyticsConfig';
+import { importConsoleExport } from '../ingestion/console/importConsoleExport';
+import { readAsOf } from '../ingestion/console/readAsOf';
 import {
   IMPORT_REQUEST_SOURCES,
   importRecords,
@@ -61,7 +63,6 @@ export async function createRouter(
     config,
     rollups,
     otlp,
-    logger,
   } = options;
   const router = Router();
 
@@ -228,6 +229,32 @@ export async function createRouter(
     }),
     async (req, res) => {
       await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const format =
+        req.query.format ?? (req.is('text/csv') ? 'console-csv' : 'ndjson');
+      if (format !== 'ndjson' && format !== 'console-csv') {
+        throw new InputError('format must be one of ndjson, console-csv');
+      }
+      if (format === 'console-csv') {
+        if (req.query.source !== undefined) {
+          throw new InputError('source applies to NDJSON imports only');
+        }
+        const asOf = readAsOf(req.query.asOf);
+        if (typeof req.body !== 'string' || !req.body.trim()) {
+          throw new InputError(
+            "Send the Console's Claude Code users export as CSV (Content-Type text/csv)",
+          );
+        }
+        const result = await importConsoleExport(knex, req.body, {
+          asOf,
+          pricing: config.pricing,
+        });
+        await rollups.run();
+        res.json(result);
+        return;
+      }
+      if (req.query.asOf !== undefined) {
+        throw new InputError('asOf applies to format=console-csv only');
+      }
       if (typeof req.body !== 'string' || !req.body.trim()) {
         throw new InputError(
           'Send NDJSON: one JSON record per line (Content-Type application/x-ndjson)',
@@ -260,10 +287,9 @@ export async function createRouter(
         req.headers['content-type'],
         req.headers['content-encoding'],
       );
-      // Visible in the API within seconds; the exporter does not wait for the rollups.
-      rollups
-        .run()
-        .catch(error => logger.error(`Rollups after OTLP failed: ${error}`));
+      // Visible in the API within seconds; the exporter does not wait for the rollups, and the
+      // exports of a busy second are rolled up together.
+      rollups.runSoon();
       res.status(200).type(response.contentType).send(response.body);
     });
   }

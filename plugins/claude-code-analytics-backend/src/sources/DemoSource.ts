@@ -5,7 +5,10 @@ import {
   DEFAULT_DEMO_ORG_OPTIONS,
   generateDemoOrg,
 } from '../demo/generateDemoOrg';
-import { generateDemoHistory } from '../demo/generateDemoHistory';
+import {
+  DemoHistory,
+  generateDemoHistory,
+} from '../demo/generateDemoHistory';
 import { PricingOptions } from '../ingestion/PricingOptions';
 import { writeDeliveryFacts } from '../ingestion/writeDeliveryFacts';
 import { writeUsageDays } from '../ingestion/writeUsageDays';
@@ -26,6 +29,32 @@ function* batches<T>(items: Iterable<T>, size: number): Iterable<T[]> {
   if (batch.length > 0) {
     yield batch;
   }
+}
+
+/**
+ * Writes a generated history through the same ingestion functions as the real sources, in batches;
+ * returns the records written.
+ */
+export async function writeDemoHistory(
+  knex: Knex,
+  history: DemoHistory,
+  pricing: PricingOptions,
+): Promise<number> {
+  let rows = 0;
+  // Delivery first: merged pull requests weigh the attribution of usage to components.
+  for (const pullRequests of batches(history.pullRequests(), BATCH)) {
+    rows += await writeDeliveryFacts(knex, DEMO_SOURCE, { pullRequests });
+  }
+  for (const deployments of batches(history.deployments(), BATCH)) {
+    rows += await writeDeliveryFacts(knex, DEMO_SOURCE, { deployments });
+  }
+  for (const incidents of batches(history.incidents(), BATCH)) {
+    rows += await writeDeliveryFacts(knex, DEMO_SOURCE, { incidents });
+  }
+  for (const usage of batches(history.usage(), BATCH)) {
+    rows += await writeUsageDays(knex, DEMO_SOURCE, usage, pricing);
+  }
+  return rows;
 }
 
 /**
@@ -80,20 +109,7 @@ export class DemoSource {
       days: this.days,
     });
 
-    let rows = 0;
-    // Delivery first: merged pull requests weigh the attribution of usage to components.
-    for (const pullRequests of batches(history.pullRequests(), BATCH)) {
-      rows += await writeDeliveryFacts(this.knex, DEMO_SOURCE, { pullRequests });
-    }
-    for (const deployments of batches(history.deployments(), BATCH)) {
-      rows += await writeDeliveryFacts(this.knex, DEMO_SOURCE, { deployments });
-    }
-    for (const incidents of batches(history.incidents(), BATCH)) {
-      rows += await writeDeliveryFacts(this.knex, DEMO_SOURCE, { incidents });
-    }
-    for (const usage of batches(history.usage(), BATCH)) {
-      rows += await writeUsageDays(this.knex, DEMO_SOURCE, usage, this.pricing);
-    }
+    const rows = await writeDemoHistory(this.knex, history, this.pricing);
 
     const ranAt = new Date();
     await this.knex('ingestion_log')

@@ -3,7 +3,11 @@ import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
 import { Knex } from 'knex';
 import protobuf from 'protobufjs/minimal';
 import { PricingOptions } from '../../ingestion/PricingOptions';
-import { writeMetricPoints } from '../../ingestion/writeMetricPoints';
+import {
+  MetricPointInput,
+  writeMetricPoints,
+} from '../../ingestion/writeMetricPoints';
+import { GroupCommit } from '../../store/GroupCommit';
 import { writeRequestRecords } from '../../ingestion/writeRequestRecords';
 import { decodeOtlpRequest, OtlpSignal } from './decodeOtlpRequest';
 import { readClaudeCodeEvents } from './readClaudeCodeEvents';
@@ -12,6 +16,9 @@ import { requestRecordFromEvent } from './requestRecordFromEvent';
 
 /** The source id of data received over OTLP. */
 export const OTLP_SOURCE = 'otlp';
+
+/** What one export brings to the store. */
+type OtlpBatch = { points: MetricPointInput[]; records: RequestRecord[] };
 
 /** An OTLP/HTTP response: the body in the encoding of the request. */
 export type OtlpResponse = { contentType: string; body: Buffer | string };
@@ -39,12 +46,45 @@ function encodeProtobufResponse(rejected: number, message: string): Buffer {
  * never read into anything that is stored.
  */
 export class OtlpReceiver {
+  private readonly commits: GroupCommit<OtlpBatch>;
+
   private constructor(
     private readonly knex: Knex,
     private readonly pricing: PricingOptions,
     private readonly logger: LoggerService,
     private readonly maxBytes: number,
-  ) {}
+  ) {
+    this.commits = new GroupCommit(batches => this.write(batches));
+  }
+
+  /**
+   * Writes the data of several exports at once: a few transactions per batch instead of per
+   * export, which is what lets one backend keep up with a fleet.
+   */
+  private async write(batches: OtlpBatch[]) {
+    const points = batches.flatMap(b => b.points);
+    const records = batches.flatMap(b => b.records);
+    if (points.length > 0) {
+      await writeMetricPoints(this.knex, points, this.pricing);
+    }
+    if (records.length > 0) {
+      await writeRequestRecords(this.knex, OTLP_SOURCE, records, this.pricing);
+    }
+    const now = new Date();
+    await this.knex('source_status')
+      .insert({
+        source: OTLP_SOURCE,
+        last_received_at: now,
+        last_success_at: now,
+        rows: batches.length,
+      })
+      .onConflict('source')
+      .merge({
+        last_received_at: now,
+        last_success_at: now,
+        rows: this.knex.raw('?? + ?', ['source_status.rows', batches.length]),
+      });
+  }
 
   static create(options: {
     knex: Knex;
@@ -83,7 +123,7 @@ export class OtlpReceiver {
         },
       );
       const result = readClaudeCodeMetrics(request);
-      await writeMetricPoints(this.knex, result.points, this.pricing);
+      await this.commits.add({ points: result.points, records: [] });
       rejected = result.rejected;
       reasons = result.rejectReasons;
     } else {
@@ -106,23 +146,10 @@ export class OtlpReceiver {
           }
         }
       }
-      await writeRequestRecords(this.knex, OTLP_SOURCE, records, this.pricing);
+      await this.commits.add({ points: [], records });
       rejected = result.rejected;
       reasons = result.rejectReasons;
     }
-    await this.knex('source_status')
-      .insert({
-        source: OTLP_SOURCE,
-        last_received_at: new Date(),
-        last_success_at: new Date(),
-        rows: 1,
-      })
-      .onConflict('source')
-      .merge({
-        last_received_at: new Date(),
-        last_success_at: new Date(),
-        rows: this.knex.raw('?? + 1', ['source_status.rows']),
-      });
     if (rejected > 0) {
       this.logger.warn(
         `OTLP ${signal}: rejected ${rejected} items: ${reasons.join('; ')}`,

@@ -1,0 +1,87 @@
+import { migrateStore } from '../store/migrateStore';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { DEFAULT_PRICING } from './PricingOptions';
+import { MetricPointInput, writeMetricPoints } from './writeMetricPoints';
+
+jest.setTimeout(60_000);
+
+const DAY_NANO = 1_795_564_800_000_000_000n; // 2026-11-25T00:00:00Z
+
+function point(
+  seconds: number,
+  value: number,
+  options: Partial<MetricPointInput> & { session?: string } = {},
+): MetricPointInput {
+  const session = options.session ?? 's1';
+  const attributes = {
+    'user.email': 'ada@acme.example',
+    'session.id': session,
+    type: 'added',
+  };
+  return {
+    metric: 'claude_code.lines_of_code.count',
+    value,
+    temporality: 'cumulative',
+    startTimeUnixNano: String(DAY_NANO),
+    timeUnixNano: String(DAY_NANO + BigInt(seconds) * 1_000_000_000n),
+    attributes,
+    seriesKey: `claude_code.lines_of_code.count|${JSON.stringify(attributes)}`,
+    ...options,
+  };
+}
+
+describe('writeMetricPoints', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'turns cumulative series into increases, across batches and out of order, once, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      const linesAdded = async () => {
+        const [row] = await knex('usage_activity_daily')
+          .where({ identity: 'ada@acme.example', date: '2026-11-25' })
+          .sum({ lines: 'lines_added' });
+        return Number(row.lines ?? 0);
+      };
+
+      // One batch, out of order: 5 then 8 (increase 3).
+      expect(
+        await writeMetricPoints(
+          knex,
+          [point(120, 8), point(60, 5)],
+          DEFAULT_PRICING,
+        ),
+      ).toBe(2);
+      expect(await linesAdded()).toBe(8);
+
+      // A later batch: 10 (increase 2), then a restart of the CLI at 4 counts whole.
+      await writeMetricPoints(knex, [point(180, 10)], DEFAULT_PRICING);
+      await writeMetricPoints(knex, [point(240, 4)], DEFAULT_PRICING);
+      expect(await linesAdded()).toBe(14);
+
+      // The exporter retries every batch, and a second session's delta point arrives alongside.
+      expect(
+        await writeMetricPoints(
+          knex,
+          [
+            point(120, 8),
+            point(60, 5),
+            point(180, 10),
+            point(240, 4),
+            point(240, 7, { session: 's2', temporality: 'delta' }),
+            point(240, 7, { session: 's2', temporality: 'delta' }),
+          ],
+          DEFAULT_PRICING,
+        ),
+      ).toBe(1);
+      expect(await linesAdded()).toBe(21);
+
+      const deltas = await knex('session_metric_points')
+        .where('session_id', 's1')
+        .orderBy('time_nano')
+        .select('delta');
+      expect(deltas.map(row => Number(row.delta))).toEqual([5, 3, 2, 4]);
+    },
+  );
+});

@@ -1,0 +1,54 @@
+import { DateRange } from 'backstage-plugin-claude-code-analytics-common';
+import { Knex } from 'knex';
+import { toNumber } from '../store/tables';
+
+const PEOPLE_KINDS = ['user', 'group'];
+
+/**
+ * Distinct people active in a range: everyone with usage in the entity's scopes, and those of them
+ * who are its members (the numerator of the adoption rate). A person active on many days counts once.
+ *
+ * For people (User, Group) the scopes are the members themselves, so both numbers are the members
+ * with any usage fact in the range: one index probe per member, whatever the length of the range,
+ * instead of a distinct count over every fact of every member.
+ */
+export async function countActiveUsers(
+  knex: Knex,
+  entityRef: string,
+  kind: string,
+  range: DateRange,
+): Promise<{ activeUsers: number; activeMembers: number }> {
+  if (PEOPLE_KINDS.includes(kind)) {
+    const [{ active }] = await knex('entity_scopes as s')
+      .where('s.entity_ref', entityRef)
+      .whereExists(
+        knex('usage_facts as f')
+          .select(knex.raw('1'))
+          .whereRaw('f.scope_ref = s.scope_ref')
+          .whereBetween('f.date', [range.from, range.to]),
+      )
+      .count({ active: '*' });
+    return { activeUsers: toNumber(active), activeMembers: toNumber(active) };
+  }
+
+  const [{ activeUsers }] = await knex('usage_facts as f')
+    .join('entity_scopes as s', 's.scope_ref', 'f.scope_ref')
+    .where('s.entity_ref', entityRef)
+    .whereBetween('f.date', [range.from, range.to])
+    .countDistinct({ activeUsers: 'f.user_ref' });
+  const [{ activeMembers }] = await knex('entity_members as m')
+    .where('m.entity_ref', entityRef)
+    .whereExists(
+      knex('usage_facts as f')
+        .select(knex.raw('1'))
+        .join('entity_scopes as s', 's.scope_ref', 'f.scope_ref')
+        .whereRaw('s.entity_ref = m.entity_ref')
+        .whereRaw('f.user_ref = m.user_ref')
+        .whereBetween('f.date', [range.from, range.to]),
+    )
+    .count({ activeMembers: '*' });
+  return {
+    activeUsers: toNumber(activeUsers),
+    activeMembers: toNumber(activeMembers),
+  };
+}

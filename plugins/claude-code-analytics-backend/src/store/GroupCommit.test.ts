@@ -1,0 +1,60 @@
+import { GroupCommit } from './GroupCommit';
+
+describe('GroupCommit', () => {
+  it('writes the first item at once and what arrives meanwhile in one write', async () => {
+    const writes: number[][] = [];
+    let release: () => void = () => {};
+    const commits = new GroupCommit<number>(async items => {
+      writes.push(items);
+      if (writes.length === 1) {
+        await new Promise<void>(resolve => {
+          release = resolve;
+        });
+      }
+    });
+    const first = commits.add(1);
+    await new Promise(resolve => setImmediate(resolve));
+    const rest = [2, 3, 4].map(n => commits.add(n));
+    expect(writes).toEqual([[1]]);
+    release();
+    await Promise.all([first, ...rest]);
+    expect(writes).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('groups the items that arrived together, up to a maximum size', async () => {
+    const writes: number[][] = [];
+    const commits = new GroupCommit<number>(async items => {
+      writes.push(items);
+    }, 2);
+    await Promise.all([1, 2, 3, 4, 5].map(n => commits.add(n)));
+    expect(writes).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('fails only the callers whose own item cannot be written', async () => {
+    const stored: number[] = [];
+    let block: Promise<void> | undefined = new Promise(resolve =>
+      setTimeout(resolve, 10),
+    );
+    const commits = new GroupCommit<number>(async items => {
+      if (block) {
+        const wait = block;
+        block = undefined;
+        await wait;
+      }
+      if (items.includes(13)) {
+        throw new Error('unlucky');
+      }
+      stored.push(...items);
+    });
+    const results = await Promise.allSettled(
+      [1, 12, 13, 14].map(n => commits.add(n)),
+    );
+    expect(results.map(r => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(stored.sort((a, b) => a - b)).toEqual([1, 12, 14]);
+  });
+});
