@@ -2,6 +2,8 @@
 # Sourced: start_postgres / stop_postgres run a throwaway PostgreSQL server on 127.0.0.1 for the
 # tests, installing Debian's postgresql package first when no server binaries are present.
 PG_PORT=${PG_PORT:-55432}
+# The tests need no durability; the benchmark sets PG_OPTIONS to measure a durable server.
+PG_OPTIONS=${PG_OPTIONS:--c fsync=off}
 # runuser and useradd live in sbin, which a non-login root shell may not have on its PATH.
 export PATH="$PATH:/usr/sbin:/sbin"
 
@@ -39,7 +41,7 @@ start_postgres() {
   log "starting PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
   "${run_as[@]}" "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
   "${run_as[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 $PG_OPTIONS -c max_connections=200" start >/dev/null
   PG_BIN=$bin
   POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
   export PG_DIR PG_BIN POSTGRES_URL

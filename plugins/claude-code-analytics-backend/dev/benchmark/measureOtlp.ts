@@ -1,0 +1,314 @@
+import { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import fs from 'node:fs';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { toNumber } from '../../src/store/tables';
+import { percentile } from './report';
+
+export type OtlpFigures = {
+  clients: number;
+  requestsPerSecond: number;
+  pointsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  duplicates: number;
+  sentRequests: number;
+  storedRequests: number;
+  sentTokens: number;
+  storedTokens: number;
+  sentLines: number;
+  storedLines: number;
+  visibleMs: number;
+  bare: { requestsPerSecond: number; p50: number; p99: number; errors: number };
+};
+
+type LoadResult = {
+  latencies: number[];
+  errors: number;
+  logsSent: number;
+  metricsSent: number;
+  duplicates: number;
+  seconds: number;
+};
+
+/**
+ * The load clients, in a worker thread so that building requests does not share the backend's
+ * event loop: each client posts what one developer's Claude Code exports (log batches every few
+ * seconds, a metrics batch now and then), every 50th batch twice, as an exporter retry would.
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { url, headers, logs, metrics, people, seconds, clients } = workerData;
+const target = new URL(url);
+const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+const deadline = Date.now() + seconds * 1000;
+const baseNano = BigInt(Date.now() - 3600000) * 1000000n;
+const latencies = [];
+let errors = 0, logsSent = 0, metricsSent = 0, duplicates = 0;
+
+function post(signal, body) {
+  return new Promise(resolve => {
+    const start = process.hrtime.bigint();
+    const request = http.request({
+      host: target.hostname, port: target.port, method: 'POST', agent,
+      path: target.pathname + '/v1/' + signal,
+      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, response => {
+      response.resume();
+      response.on('end', () => {
+        const ok = response.statusCode === 200;
+        if (ok) latencies.push(Number(process.hrtime.bigint() - start) / 1e6); else errors++;
+        resolve(ok);
+      });
+    });
+    request.on('error', () => { errors++; resolve(false); });
+    request.end(body);
+  });
+}
+
+async function client(c) {
+  for (let k = 0; Date.now() < deadline; k++) {
+    const person = people[(c + clients * k) % people.length];
+    const session = 'bench-' + c + '-' + Math.floor(k / 12);
+    const isMetrics = k % 12 === 5;
+    let body;
+    if (isMetrics) {
+      const start = baseNano + BigInt(c * 1000000 + k) * 1000000n;
+      body = metrics.replaceAll('__EMAIL__', person).replaceAll('__SESSION__', session)
+        .replaceAll('__START__', String(start)).replaceAll('__END__', String(start + 500000n));
+    } else {
+      const nano = BigInt(Date.now()) * 1000000n;
+      body = logs.replaceAll('__EMAIL__', person).replaceAll('__SESSION__', session)
+        .replaceAll('__REQ__', 'bench-' + c + '-' + k + '-')
+        .replaceAll('__NANO__', String(nano)).replaceAll('__ISO__', new Date().toISOString());
+    }
+    const signal = isMetrics ? 'metrics' : 'logs';
+    if (await post(signal, body)) {
+      if (isMetrics) metricsSent++; else logsSent++;
+      if (k % 50 === 0 && (await post(signal, body))) duplicates++;
+    }
+  }
+}
+
+const started = Date.now();
+Promise.all(Array.from({ length: clients }, (_, c) => client(c))).then(() => {
+  agent.destroy();
+  parentPort.postMessage({ latencies, errors, logsSent, metricsSent, duplicates, seconds: (Date.now() - started) / 1000 });
+});
+`;
+
+function runLoad(workerData: Record<string, unknown>): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER, { eval: true, workerData });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+type Attribute = { key: string; value: Record<string, unknown> };
+
+function setAttribute(attributes: Attribute[], key: string, value: string) {
+  for (const attribute of attributes) {
+    if (attribute.key === key) {
+      attribute.value = { stringValue: value };
+    }
+  }
+}
+
+/** The real captures with placeholders for who, which session, which request and when. */
+function readTemplates(fixtures: string) {
+  const logs = JSON.parse(
+    fs.readFileSync(path.join(fixtures, 'ada.logs.json'), 'utf8'),
+  );
+  let apiRequests = 0;
+  let tokensPerLogs = 0;
+  let recordsPerLogs = 0;
+  for (const resourceLogs of logs.resourceLogs) {
+    setAttribute(resourceLogs.resource.attributes, 'user.email', '__EMAIL__');
+    for (const scopeLogs of resourceLogs.scopeLogs) {
+      for (const record of scopeLogs.logRecords) {
+        recordsPerLogs++;
+        record.timeUnixNano = '__NANO__';
+        record.observedTimeUnixNano = '__NANO__';
+        const attributes: Attribute[] = record.attributes;
+        setAttribute(attributes, 'user.email', '__EMAIL__');
+        setAttribute(attributes, 'session.id', '__SESSION__');
+        setAttribute(attributes, 'event.timestamp', '__ISO__');
+        const value = (key: string) =>
+          attributes.find(a => a.key === key)?.value;
+        const requestId = value('request_id');
+        if (requestId?.stringValue) {
+          requestId.stringValue = `__REQ__${requestId.stringValue}`;
+        }
+        if (value('event.name')?.stringValue === 'api_request') {
+          apiRequests++;
+          for (const key of [
+            'input_tokens',
+            'output_tokens',
+            'cache_read_tokens',
+            'cache_creation_tokens',
+          ]) {
+            tokensPerLogs += Number(Object.values(value(key) ?? {})[0] ?? 0);
+          }
+        }
+      }
+    }
+  }
+  const metrics = JSON.parse(
+    fs.readFileSync(path.join(fixtures, 'ada.metrics.json'), 'utf8'),
+  );
+  let linesPerMetrics = 0;
+  let pointsPerMetrics = 0;
+  for (const resourceMetrics of metrics.resourceMetrics) {
+    setAttribute(resourceMetrics.resource.attributes, 'user.email', '__EMAIL__');
+    for (const scopeMetrics of resourceMetrics.scopeMetrics) {
+      for (const metric of scopeMetrics.metrics) {
+        for (const point of (metric.sum ?? metric.gauge).dataPoints) {
+          pointsPerMetrics++;
+          point.startTimeUnixNano = '__START__';
+          point.timeUnixNano = '__END__';
+          setAttribute(point.attributes, 'user.email', '__EMAIL__');
+          setAttribute(point.attributes, 'session.id', '__SESSION__');
+          const type = point.attributes.find((a: Attribute) => a.key === 'type');
+          if (
+            metric.name === 'claude_code.lines_of_code.count' &&
+            type?.value.stringValue === 'added'
+          ) {
+            linesPerMetrics += Number(point.asInt ?? point.asDouble);
+          }
+        }
+      }
+    }
+  }
+  return {
+    logs: JSON.stringify(logs),
+    metrics: JSON.stringify(metrics),
+    apiRequests,
+    tokensPerLogs,
+    recordsPerLogs,
+    linesPerMetrics,
+    pointsPerMetrics,
+  };
+}
+
+function rate(result: LoadResult) {
+  return (result.logsSent + result.metricsSent + result.duplicates) / result.seconds;
+}
+
+/**
+ * Many concurrent clients post payloads shaped like the real captures for a while; then the stored
+ * rows are counted against what was sent (each batch once, retries included), and the time until
+ * the adoption API shows all of it is taken. The same clients against a bare HTTP server that only
+ * reads the body give the reference.
+ */
+export async function measureOtlp(options: {
+  knex: Knex;
+  url: string;
+  headers: Record<string, string>;
+  fixtures: string;
+  people: string[];
+  seconds: number;
+  clients: number;
+  log: (message: string) => void;
+}): Promise<OtlpFigures> {
+  const { knex } = options;
+  const templates = readTemplates(options.fixtures);
+  const workerData = {
+    headers: options.headers,
+    logs: templates.logs,
+    metrics: templates.metrics,
+    people: options.people,
+    seconds: options.seconds,
+    clients: options.clients,
+  };
+
+  const bareServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', chunk => chunks.push(chunk));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>(resolve => bareServer.listen(0, '127.0.0.1', resolve));
+  options.log(`OTLP: ${options.clients} clients against a bare HTTP server`);
+  const bare = process.env.BENCHMARK_SKIP_BARE
+    ? { latencies: [], errors: 0, logsSent: 0, metricsSent: 0, duplicates: 0, seconds: 1 }
+    : await runLoad({
+    ...workerData,
+    url: `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/otlp`,
+  });
+  await new Promise(resolve => bareServer.close(resolve));
+
+  options.log(`OTLP: ${options.clients} clients against the backend`);
+  const load = await runLoad({ ...workerData, url: options.url });
+  const ended = Date.now();
+
+  const today = DateTime.utc().toISODate()!;
+  const sentLines = load.metricsSent * templates.linesPerMetrics;
+  // Near real time: the router runs the rollups after each export; wait until they caught up.
+  let visibleMs = NaN;
+  const base = options.url.replace(/\/otlp$/, '');
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const response = await fetch(
+      `${base}/v1/entities/group/default/acme/adoption?from=${today}&to=${today}`,
+      { headers: options.headers },
+    );
+    const body = await response.json();
+    if (body.linesAdded === sentLines) {
+      visibleMs = Date.now() - ended;
+      break;
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+
+  const [requests] = await knex('session_requests')
+    .where('session_id', 'like', 'bench-%')
+    .count({ n: '*' })
+    .sum({
+      input: 'input_tokens',
+      output: 'output_tokens',
+      cacheRead: 'cache_read_tokens',
+      cacheCreation: 'cache_creation_tokens',
+    });
+  const [lines] = await knex('session_metric_points')
+    .where('session_id', 'like', 'bench-%')
+    .where('measure', 'lines_added')
+    .sum({ n: 'delta' });
+
+  return {
+    clients: options.clients,
+    requestsPerSecond: rate(load),
+    pointsPerSecond:
+      (load.logsSent * templates.recordsPerLogs +
+        load.metricsSent * templates.pointsPerMetrics) /
+      load.seconds,
+    p50: percentile(load.latencies, 50),
+    p99: percentile(load.latencies, 99),
+    errors: load.errors,
+    duplicates: load.duplicates,
+    sentRequests: load.logsSent * templates.apiRequests,
+    storedRequests: toNumber(requests.n),
+    sentTokens: load.logsSent * templates.tokensPerLogs,
+    storedTokens:
+      toNumber(requests.input) +
+      toNumber(requests.output) +
+      toNumber(requests.cacheRead) +
+      toNumber(requests.cacheCreation),
+    sentLines,
+    storedLines: toNumber(lines.n),
+    visibleMs,
+    bare: {
+      requestsPerSecond: rate(bare),
+      p50: percentile(bare.latencies, 50),
+      p99: percentile(bare.latencies, 99),
+      errors: bare.errors,
+    },
+  };
+}
