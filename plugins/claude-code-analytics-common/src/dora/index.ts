@@ -15,3 +15,13 @@ export * from './linkIncidentsToDeployments';
 export * from './computePullRequestSpans';
 export * from './computeDeliveryMetrics';
 export * from './splitByAiAssistance';
+export { collectDeliveryFacts } from './collectDeliveryFacts';
+export type {
+  DeliveryFacts,
+  DeploymentFacts,
+  PullRequestFacts,
+  RecoveryFacts,
+} from './collectDeliveryFacts';
+export { deliveryPeriod } from './deliveryPeriod';
+export type { DeliveryPeriod } from './aggregateDeliveryFacts';
+export * from './summary';
