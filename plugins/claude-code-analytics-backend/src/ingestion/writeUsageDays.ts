@@ -5,6 +5,7 @@ import {
 import { Knex } from 'knex';
 import { enqueueUserDays } from '../rollups/rollupQueue';
 import { chunked } from '../store/chunked';
+import { insertRows } from '../store/insertRows';
 import {
   RawUsageKey,
   UsageActivityDailyRow,
@@ -101,18 +102,16 @@ export async function writeUsageDays(
 
   await knex.transaction(async tx => {
     for (const chunk of chunked(entries, 200)) {
-      const whereKeys = (builder: Knex.QueryBuilder) => {
-        for (const { key } of chunk) {
-          builder.orWhere(inner => {
-            for (const column of RAW_KEY_COLUMNS) {
-              inner.andWhere(column, key[column]);
-            }
-          });
-        }
-      };
-      await tx('usage_activity_daily').where(whereKeys).delete();
-      await tx('usage_model_daily').where(whereKeys).delete();
-      await tx('usage_tool_daily').where(whereKeys).delete();
+      const keys = chunk.map(({ key }) =>
+        RAW_KEY_COLUMNS.map(column => key[column]),
+      );
+      for (const table of [
+        'usage_activity_daily',
+        'usage_model_daily',
+        'usage_tool_daily',
+      ]) {
+        await tx(table).whereIn([...RAW_KEY_COLUMNS], keys).delete();
+      }
 
       const activityRows: UsageActivityDailyRow[] = [];
       const modelRows: UsageModelDailyRow[] = [];
@@ -156,31 +155,23 @@ export async function writeUsageDays(
           });
         }
       }
-      for (const rows of chunked(activityRows, 500)) {
-        await tx('usage_activity_daily').insert(rows);
-      }
-      for (const rows of chunked(modelRows, 500)) {
-        await tx('usage_model_daily').insert(rows);
-      }
-      for (const rows of chunked(toolRows, 500)) {
-        await tx('usage_tool_daily').insert(rows);
-      }
+      await insertRows(tx, 'usage_activity_daily', activityRows);
+      await insertRows(tx, 'usage_model_daily', modelRows);
+      await insertRows(tx, 'usage_tool_daily', toolRows);
     }
 
     const identities = [...new Set(entries.map(e => e.key.identity))];
-    for (const chunk of chunked(identities, 500)) {
-      await tx('identities')
-        .insert(
-          chunk.map(identity => ({
-            identity,
-            last_source: source,
-            first_seen_at: now,
-            last_seen_at: now,
-          })),
-        )
-        .onConflict('identity')
-        .merge(['last_source', 'last_seen_at']);
-    }
+    await insertRows(
+      tx,
+      'identities',
+      identities.map(identity => ({
+        identity,
+        last_source: source,
+        first_seen_at: now,
+        last_seen_at: now,
+      })),
+      { onConflict: ['identity'], merge: ['last_source', 'last_seen_at'] },
+    );
 
     const userByIdentity = new Map<string, string>();
     for (const chunk of chunked(identities, 500)) {

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
+import { insertRows } from '../store/insertRows';
 import {
   ACTIVITY_COLUMNS,
   TOKEN_COLUMNS,
@@ -243,15 +244,9 @@ export class RollupEngine {
       }
     }
 
-    for (const rows of chunked(facts, 300)) {
-      await tx('usage_facts').insert(rows);
-    }
-    for (const rows of chunked(modelFacts, 300)) {
-      await tx('usage_model_facts').insert(rows);
-    }
-    for (const rows of chunked(toolFacts, 300)) {
-      await tx('usage_tool_facts').insert(rows);
-    }
+    await insertRows(tx, 'usage_facts', facts);
+    await insertRows(tx, 'usage_model_facts', modelFacts);
+    await insertRows(tx, 'usage_tool_facts', toolFacts);
 
     const entities = new Set<string>();
     for (const chunk of chunked([...touched], 300)) {

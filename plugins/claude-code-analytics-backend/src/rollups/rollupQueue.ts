@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
+import { insertRows } from '../store/insertRows';
 
 /**
  * A (user, day) or (entity, day) pair whose derived rows must be recomputed.
@@ -23,18 +24,16 @@ async function enqueue(
   // The enqueue time lets a worker delete only the entries it has read: a pair queued again
   // while it works stays queued.
   const enqueuedAt = Date.now();
-  for (const chunk of chunked(uniqueDays(days), 500)) {
-    await knex(table)
-      .insert(
-        chunk.map(day => ({
-          [column]: day.ref,
-          date: day.date,
-          enqueued_at: enqueuedAt,
-        })),
-      )
-      .onConflict([column, 'date'])
-      .merge(['enqueued_at']);
-  }
+  await insertRows(
+    knex,
+    table,
+    uniqueDays(days).map(day => ({
+      [column]: day.ref,
+      date: day.date,
+      enqueued_at: enqueuedAt,
+    })),
+    { onConflict: [column, 'date'], merge: ['enqueued_at'] },
+  );
 }
 
 /** Marks user-days for fact recomputation. */
@@ -56,7 +55,8 @@ export async function readQueue(
   const column = table === 'rollup_user_queue' ? 'user_ref' : 'entity_ref';
   const rows = await knex(table)
     .select(column, 'date', 'enqueued_at')
-    .orderBy([column, 'date'])
+    // Day by day, so that a batch recomputes many refs of few days with few statements.
+    .orderBy(['date', column])
     .limit(limit);
   return rows.map(row => ({
     ref: row[column],
@@ -72,18 +72,25 @@ export async function dequeue(
   days: Array<QueuedDay & { enqueuedAt: number }>,
 ): Promise<void> {
   const column = table === 'rollup_user_queue' ? 'user_ref' : 'entity_ref';
-  for (const chunk of chunked(days, 300)) {
-    await knex(table)
-      .where(builder => {
-        for (const day of chunk) {
-          builder.orWhere(inner =>
-            inner
-              .where(column, day.ref)
-              .andWhere('date', day.date)
-              .andWhere('enqueued_at', '<=', day.enqueuedAt),
-          );
-        }
-      })
-      .delete();
+  // Pairs queued by one call share their enqueue time: one statement per day and time.
+  const groups = new Map<string, { date: string; at: number; refs: string[] }>();
+  for (const day of days) {
+    const key = `${day.date}|${day.enqueuedAt}`;
+    const group = groups.get(key) ?? {
+      date: day.date,
+      at: day.enqueuedAt,
+      refs: [],
+    };
+    group.refs.push(day.ref);
+    groups.set(key, group);
+  }
+  for (const { date, at, refs } of groups.values()) {
+    for (const chunk of chunked(refs, 500)) {
+      await knex(table)
+        .where('date', date)
+        .where('enqueued_at', at)
+        .whereIn(column, chunk)
+        .delete();
+    }
   }
 }
