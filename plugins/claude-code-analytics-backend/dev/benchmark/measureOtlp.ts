@@ -23,7 +23,15 @@ export type OtlpFigures = {
   sentLines: number;
   storedLines: number;
   visibleMs: number;
-  bare: { requestsPerSecond: number; p50: number; p99: number; errors: number };
+  /** CPU time of the backend's main thread per export, and the exports/s one core could take. */
+  cpuMsPerRequest: number;
+  bare: {
+    requestsPerSecond: number;
+    p50: number;
+    p99: number;
+    errors: number;
+    cpuMsPerRequest: number;
+  };
 };
 
 type LoadResult = {
@@ -102,13 +110,31 @@ Promise.all(Array.from({ length: clients }, (_, c) => client(c))).then(() => {
 });
 `;
 
-function runLoad(workerData: Record<string, unknown>): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
+/** CPU milliseconds of this thread (the backend's event loop; the clients run in a worker). */
+function threadCpuMs(): number {
+  const usage = (
+    process as unknown as {
+      threadCpuUsage(): { user: number; system: number };
+    }
+  ).threadCpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+async function runLoad(
+  workerData: Record<string, unknown>,
+): Promise<LoadResult & { cpuMs: number }> {
+  const before = threadCpuMs();
+  const result = await new Promise<LoadResult>((resolve, reject) => {
     const worker = new Worker(WORKER, { eval: true, workerData });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  return { ...result, cpuMs: threadCpuMs() - before };
 }
+
+const cpuPerRequest = (result: LoadResult & { cpuMs: number }) =>
+  result.cpuMs /
+  Math.max(1, result.logsSent + result.metricsSent + result.duplicates);
 
 type Attribute = { key: string; value: Record<string, unknown> };
 
@@ -239,7 +265,15 @@ export async function measureOtlp(options: {
   await new Promise<void>(resolve => bareServer.listen(0, '127.0.0.1', resolve));
   options.log(`OTLP: ${options.clients} clients against a bare HTTP server`);
   const bare = process.env.BENCHMARK_SKIP_BARE
-    ? { latencies: [], errors: 0, logsSent: 0, metricsSent: 0, duplicates: 0, seconds: 1 }
+    ? {
+        latencies: [],
+        errors: 0,
+        logsSent: 0,
+        metricsSent: 0,
+        duplicates: 0,
+        seconds: 1,
+        cpuMs: 0,
+      }
     : await runLoad({
     ...workerData,
     url: `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/otlp`,
@@ -304,7 +338,9 @@ export async function measureOtlp(options: {
     sentLines,
     storedLines: toNumber(lines.n),
     visibleMs,
+    cpuMsPerRequest: cpuPerRequest(load),
     bare: {
+      cpuMsPerRequest: cpuPerRequest(bare),
       requestsPerSecond: rate(bare),
       p50: percentile(bare.latencies, 50),
       p99: percentile(bare.latencies, 99),
