@@ -1,3 +1,5 @@
+import type { ImportFetch } from './push/nodeHttpFetch';
+
 /**
  * The outside world of the CLI, replaceable in tests.
  *
@@ -8,6 +10,12 @@ export type CollectorContext = {
   homeDir: string;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  fetch: typeof fetch;
+  /** Sends the import requests; `fetch` will do. */
+  fetch: ImportFetch;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Script of the bundled transcript scan worker; large scans are then spread over worker threads.
+   * Set by the launcher when it runs the bundle.
+   */
+  scanWorkerScript?: string;
 };

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import type { CollectorContext } from './CollectorContext';
 import { runPush } from './commands/runPush';
 import { runReport } from './commands/runReport';
+import { nodeHttpFetch } from './push/nodeHttpFetch';
 
 const CLAUDE_DIR_HELP =
   'Claude Code config directories to read, comma-separated (default: ~/.claude, ~/.config/claude and $CLAUDE_CONFIG_DIR)';
@@ -75,7 +76,7 @@ export async function main(
     homeDir: homedir(),
     stdout: text => process.stdout.write(text),
     stderr: text => process.stderr.write(text),
-    fetch: globalThis.fetch,
+    fetch: nodeHttpFetch,
     ...context,
   };
   try {

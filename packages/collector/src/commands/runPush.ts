@@ -56,6 +56,7 @@ export async function runPush(
   const summary = await pushNewUsage({
     reader: TranscriptReader.create({
       configDirs: configDirsOf(options, context),
+      workerScript: context.scanWorkerScript,
     }),
     client: ImportClient.create({
       baseUrl: url,

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { CollectorContext } from '../CollectorContext';
 import { buildDailyReport } from '../report/buildDailyReport';
 import { formatReportTable } from '../report/formatReportTable';
@@ -16,11 +15,15 @@ export type ReportOptions = CommonOptions & {
   json?: boolean;
 };
 
-/** Accepts `YYYY-MM-DD` and ccusage's `YYYYMMDD`. */
+/**
+ * Accepts `YYYY-MM-DD` and ccusage's `YYYYMMDD`. Luxon is only loaded for these flags (it costs
+ * several ms to load).
+ */
 function parseDay(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) {
     return undefined;
   }
+  const { DateTime }: typeof import('luxon') = require('luxon');
   const date = DateTime.fromISO(value, { zone: 'utc' });
   if (!date.isValid || !/^\d{4}-?\d{2}-?\d{2}$/.test(value)) {
     throw new Error(`${flag} must be a day (YYYY-MM-DD), got "${value}"`);
@@ -41,6 +44,7 @@ export async function runReport(
   const until = parseDay(options.until, '--until');
   const reader = TranscriptReader.create({
     configDirs: configDirsOf(options, context),
+    workerScript: context.scanWorkerScript,
   });
   const scan = await reader.readAll();
   const report = buildDailyReport(

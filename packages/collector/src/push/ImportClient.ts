@@ -1,4 +1,9 @@
 import type { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
+import {
+  type ImportFetch,
+  type ImportResponse,
+  nodeHttpFetch,
+} from './nodeHttpFetch';
 
 /**
  * A line of a batch that the backend did not import. `line` is 1-based within the batch.
@@ -30,7 +35,8 @@ export type ImportClientOptions = {
   initialDelayMs?: number;
   /** Upper bound of a single back-off delay, also for `Retry-After`. Defaults to 30 s. */
   maxDelayMs?: number;
-  fetch?: typeof fetch;
+  /** Defaults to {@link nodeHttpFetch}. */
+  fetch?: ImportFetch;
   sleep?: (ms: number) => Promise<void>;
 };
 
@@ -42,7 +48,7 @@ const defaultSleep = (ms: number) =>
 
 const isRetryable = (status: number) => status === 429 || status >= 500;
 
-function retryAfterMs(response: Response): number | undefined {
+function retryAfterMs(response: ImportResponse): number | undefined {
   const header = response.headers.get('retry-after');
   if (!header) {
     return undefined;
@@ -66,7 +72,7 @@ export class ImportClient {
   private readonly maxAttempts: number;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
-  private readonly fetchFn: typeof fetch;
+  private readonly fetchFn: ImportFetch;
   private readonly sleep: (ms: number) => Promise<void>;
 
   private constructor(private readonly options: ImportClientOptions) {
@@ -74,7 +80,7 @@ export class ImportClient {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.initialDelayMs = options.initialDelayMs ?? 1000;
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
-    this.fetchFn = options.fetch ?? fetch;
+    this.fetchFn = options.fetch ?? nodeHttpFetch;
     this.sleep = options.sleep ?? defaultSleep;
   }
 
@@ -112,7 +118,7 @@ export class ImportClient {
   ): Promise<
     { result: ImportResult } | { failure: string; retryAfterMs?: number }
   > {
-    let response: Response;
+    let response: ImportResponse;
     try {
       response = await this.fetchFn(this.url, {
         method: 'POST',
@@ -123,7 +129,12 @@ export class ImportClient {
         body,
       });
     } catch (error: any) {
-      return { failure: String(error?.cause?.code ?? error?.message ?? error) };
+      // fetch puts the network error in `cause`.
+      return {
+        failure: String(
+          error?.cause?.code ?? error?.code ?? error?.message ?? error,
+        ),
+      };
     }
     if (response.ok) {
       const result = (await response.json()) as Partial<ImportResult>;

@@ -2,6 +2,7 @@ import {
   appendFileSync,
   mkdirSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -124,6 +125,24 @@ describe('push', () => {
     expect(
       received.flatMap(r => r.lines.map(l => [l.messageId, l.provider])),
     ).toEqual([['m3', 'bedrock']]);
+  });
+
+  it('leaves the state file alone when nothing changed, and records files without requests', async () => {
+    writeFileSync(transcript, `${lines(0, 1).join('\n')}\n`);
+    accept();
+    await expect(push()).resolves.toBe(0);
+    const { mtimeMs } = statSync(statePath);
+
+    await expect(push()).resolves.toBe(0);
+    expect(statSync(statePath).mtimeMs).toBe(mtimeMs);
+
+    // A line without usage moves the file's offset although nothing is sent.
+    appendFileSync(transcript, '{"type":"user","message":{"content":"hi"}}\n');
+    await expect(push()).resolves.toBe(0);
+    expect(received).toHaveLength(1);
+    expect(
+      JSON.parse(readFileSync(statePath, 'utf8')).files[transcript].offset,
+    ).toBe(statSync(transcript).size);
   });
 
   it('retries 429, 5xx and network errors', async () => {

@@ -70,16 +70,23 @@ export async function pushNewUsage(
 
   const identity =
     options.identity ?? (await options.attribution.gitUserEmail());
-  const records: RequestRecord[] = [];
+  // One git call per working directory, one after the other.
+  const repositories = new Map<string | undefined, string | undefined>();
   for (const { usage } of scan.usages) {
-    records.push(
-      toRequestRecord(usage, {
-        identity,
-        provider: options.provider,
-        repository: await options.attribution.repositoryOf(usage.cwd),
-      }),
-    );
+    if (!repositories.has(usage.cwd)) {
+      repositories.set(
+        usage.cwd,
+        await options.attribution.repositoryOf(usage.cwd),
+      );
+    }
   }
+  const records: RequestRecord[] = scan.usages.map(({ usage }) =>
+    toRequestRecord(usage, {
+      identity,
+      provider: options.provider,
+      repository: repositories.get(usage.cwd),
+    }),
+  );
 
   for (const path of scan.deletedFiles) {
     delete state.files[path];
@@ -94,7 +101,13 @@ export async function pushNewUsage(
     }
   };
   commitFilesUpTo(0);
-  await saveCollectorState(options.statePath, state);
+  if (
+    pendingFiles.size < Object.keys(scan.nextFiles).length ||
+    scan.deletedFiles.length > 0
+  ) {
+    // Files without new requests (or whose requests were all sent before) move at once.
+    await saveCollectorState(options.statePath, state);
+  }
 
   const summary: PushSummary = {
     sent: 0,

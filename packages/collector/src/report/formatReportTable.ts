@@ -11,7 +11,11 @@ const HEADERS = [
   'Cost (USD)',
 ];
 
-const count = (value: number) => value.toLocaleString('en-US');
+/** `1,234,567`, as `toLocaleString('en-US')` writes it, without loading the locale data (~30 ms). */
+const count = (value: number) =>
+  Number.isSafeInteger(value)
+    ? String(value).replace(/\B(?=(\d{3})+$)/g, ',')
+    : value.toLocaleString('en-US');
 
 const usd = (value: number | undefined) =>
   value === undefined ? 'unpriced' : `$${value.toFixed(2)}`;

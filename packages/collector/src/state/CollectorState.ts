@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -17,16 +17,26 @@ export type FileState = {
 
 /**
  * What the collector remembers about one session: the dedupe keys (hashed) it has sent, each with
- * the token total it was sent with.
+ * the token total it was sent with, oldest first.
+ *
+ * Stored compactly: the keys as one string rather than as the property names of an object.
+ * Parsing thousands of objects whose property names are all different hashes is slow (V8 builds
+ * a hidden class for each new name); a string and an array of numbers parse at memory speed, and
+ * a run that sends nothing never looks at them.
  *
  * @public
  */
 export type SessionState = {
   /** ISO timestamp of the last time a key was added; old sessions are forgotten first. */
   updatedAt: string;
-  /** Hashed dedupe key to the token total that was sent, oldest first. */
-  keys: Record<string, number>;
+  /** The hashed keys, {@link SENT_KEY_LENGTH} characters each, concatenated. */
+  keys: string;
+  /** The token total sent for each key, in the same order. */
+  totals: number[];
 };
+
+/** Length of a hashed dedupe key in {@link SessionState.keys}. */
+export const SENT_KEY_LENGTH = 16;
 
 /**
  * The collector's state file.
@@ -34,11 +44,21 @@ export type SessionState = {
  * @public
  */
 export type CollectorState = {
-  version: 1;
+  version: 2;
   /** Keyed by absolute path. */
   files: Record<string, FileState>;
   /** Keyed by session id. */
   sessions: Record<string, SessionState>;
+};
+
+/** The state file written before version 2, with the keys of a session as object properties. */
+type CollectorStateV1 = {
+  version: 1;
+  files: Record<string, FileState>;
+  sessions?: Record<
+    string,
+    { updatedAt: string; keys: Record<string, number> }
+  >;
 };
 
 /**
@@ -47,12 +67,57 @@ export type CollectorState = {
  * @public
  */
 export function emptyCollectorState(): CollectorState {
-  return { version: 1, files: {}, sessions: {} };
+  return { version: 2, files: {}, sessions: {} };
+}
+
+function fromVersion1(file: CollectorStateV1): CollectorState {
+  const state: CollectorState = {
+    version: 2,
+    files: file.files,
+    sessions: {},
+  };
+  for (const [id, { updatedAt, keys }] of Object.entries(file.sessions ?? {})) {
+    state.sessions[id] = {
+      updatedAt,
+      keys: Object.keys(keys).join(''),
+      totals: Object.values(keys),
+    };
+  }
+  return state;
+}
+
+function isVersion2(file: any): file is CollectorState {
+  if (
+    file?.version !== 2 ||
+    typeof file.files !== 'object' ||
+    file.files === null ||
+    typeof file.sessions !== 'object' ||
+    file.sessions === null
+  ) {
+    return false;
+  }
+  for (const entry of Object.values<any>(file.files)) {
+    if (typeof entry?.offset !== 'number' || typeof entry.inode !== 'string') {
+      return false;
+    }
+  }
+  for (const session of Object.values<any>(file.sessions)) {
+    if (
+      typeof session?.keys !== 'string' ||
+      !Array.isArray(session.totals) ||
+      session.keys.length !== session.totals.length * SENT_KEY_LENGTH ||
+      typeof session.updatedAt !== 'string'
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
- * Reads the state file; a missing file is an empty state. A file that is not a version 1 state is
- * an error rather than silently starting over (which would send everything again).
+ * Reads the state file; a missing file is an empty state. A file that is not a collector state
+ * (version 1 or 2) is an error rather than silently starting over (which would send everything
+ * again). A version 1 file is converted (and saved as version 2 next time).
  *
  * @public
  */
@@ -61,18 +126,21 @@ export async function loadCollectorState(
 ): Promise<CollectorState> {
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error: any) {
     if (error?.code === 'ENOENT') {
       return emptyCollectorState();
     }
     throw error;
   }
-  const state = JSON.parse(text);
-  if (state?.version !== 1 || typeof state.files !== 'object') {
-    throw new Error(`${path} is not a collector state file (version 1)`);
+  const file = JSON.parse(text);
+  if (file?.version === 1 && typeof file.files === 'object') {
+    return fromVersion1(file);
   }
-  return { version: 1, files: state.files, sessions: state.sessions ?? {} };
+  if (!isVersion2(file)) {
+    throw new Error(`${path} is not a collector state file (version 1 or 2)`);
+  }
+  return file;
 }
 
 /**

@@ -1,5 +1,8 @@
-import { createHash } from 'node:crypto';
-import type { CollectorState } from './CollectorState';
+import {
+  type CollectorState,
+  SENT_KEY_LENGTH,
+  type SessionState,
+} from './CollectorState';
 
 /**
  * Limits on the dedupe keys kept in the state file.
@@ -20,8 +23,12 @@ const DEFAULT_LIMITS: SentKeysLimits = {
 };
 
 // 96 bits of a hash keep the state file small; a collision is negligible at these counts.
-const hashKey = (key: string) =>
-  createHash('sha1').update(key).digest('base64').slice(0, 16);
+// node:crypto is loaded on first use: runs that send nothing never hash.
+let hash: typeof import('node:crypto').hash | undefined;
+const hashKey = (key: string) => {
+  hash ??= (require('node:crypto') as typeof import('node:crypto')).hash;
+  return hash('sha1', key, 'base64').slice(0, 16);
+};
 
 /**
  * The dedupe keys of requests already sent, per session, with the token total they were sent
@@ -31,20 +38,38 @@ const hashKey = (key: string) =>
  * @public
  */
 export class SentKeys {
-  private readonly totals = new Map<string, number>();
+  /** Hashed key to the largest total it was sent with; built on first use. */
+  private index?: Map<string, number>;
+  private lastDate?: Date;
+  private lastIsoString = '';
 
   private constructor(
     private readonly state: CollectorState,
     private readonly limits: SentKeysLimits,
-  ) {
-    for (const session of Object.values(state.sessions)) {
-      for (const [key, total] of Object.entries(session.keys)) {
-        this.totals.set(key, Math.max(total, this.totals.get(key) ?? 0));
+  ) {}
+
+  private totals(): Map<string, number> {
+    if (!this.index) {
+      const index = new Map<string, number>();
+      for (const { keys, totals } of Object.values(this.state.sessions)) {
+        for (let i = 0; i < totals.length; i++) {
+          const key = keys.slice(
+            i * SENT_KEY_LENGTH,
+            (i + 1) * SENT_KEY_LENGTH,
+          );
+          const known = index.get(key);
+          index.set(
+            key,
+            known === undefined ? totals[i] : Math.max(known, totals[i]),
+          );
+        }
       }
+      this.index = index;
     }
+    return this.index;
   }
 
-  /** Indexes the keys of a state; `add` writes into that state. */
+  /** The keys of a state (indexed on first use); `add` writes into that state. */
   static fromState(
     state: CollectorState,
     limits: SentKeysLimits = DEFAULT_LIMITS,
@@ -54,33 +79,48 @@ export class SentKeys {
 
   /** True when the request was already sent with at least `total` tokens. */
   has(key: string, total: number): boolean {
-    const sent = this.totals.get(hashKey(key));
+    const sent = this.totals().get(hashKey(key));
     return sent !== undefined && sent >= total;
   }
 
   /** Records that the request was sent with `total` tokens. */
   add(sessionId: string, key: string, total: number, now: Date): void {
     const hashed = hashKey(key);
-    this.totals.set(hashed, Math.max(total, this.totals.get(hashed) ?? 0));
+    const index = this.totals();
+    const known = index.get(hashed);
+    index.set(hashed, Math.max(total, known ?? 0));
+    const updatedAt = this.isoString(now);
     const session = (this.state.sessions[sessionId] ??= {
-      updatedAt: now.toISOString(),
-      keys: {},
+      updatedAt,
+      keys: '',
+      totals: [],
     });
-    session.updatedAt = now.toISOString();
-    // Re-inserting moves the key to the end, so the oldest keys are the first ones.
-    delete session.keys[hashed];
-    session.keys[hashed] = total;
+    session.updatedAt = updatedAt;
+    // Re-inserting moves the key to the end, so the oldest keys are the first ones. Only a key
+    // sent before can be there already.
+    if (known !== undefined) {
+      removeKey(session, hashed);
+    }
+    session.keys += hashed;
+    session.totals.push(total);
+  }
+
+  /** `date.toISOString()`, once per date: a batch adds all its keys with the same date. */
+  private isoString(date: Date): string {
+    if (date !== this.lastDate) {
+      this.lastDate = date;
+      this.lastIsoString = date.toISOString();
+    }
+    return this.lastIsoString;
   }
 
   /** Drops the oldest keys and the least recently updated sessions beyond the limits. */
   prune(): void {
     for (const session of Object.values(this.state.sessions)) {
-      const keys = Object.keys(session.keys);
-      for (const old of keys.slice(
-        0,
-        Math.max(0, keys.length - this.limits.maxKeysPerSession),
-      )) {
-        delete session.keys[old];
+      const excess = session.totals.length - this.limits.maxKeysPerSession;
+      if (excess > 0) {
+        session.keys = session.keys.slice(excess * SENT_KEY_LENGTH);
+        session.totals = session.totals.slice(excess);
       }
     }
     const sessions = Object.entries(this.state.sessions);
@@ -93,6 +133,19 @@ export class SentKeys {
       sessions.length - this.limits.maxSessions,
     )) {
       delete this.state.sessions[id];
+    }
+  }
+}
+
+/** Removes `key` from a session, if it is there. */
+function removeKey(session: SessionState, key: string) {
+  const { keys } = session;
+  for (let at = keys.indexOf(key); at !== -1; at = keys.indexOf(key, at + 1)) {
+    // A match across two keys is not one.
+    if (at % SENT_KEY_LENGTH === 0) {
+      session.keys = keys.slice(0, at) + keys.slice(at + SENT_KEY_LENGTH);
+      session.totals.splice(at / SENT_KEY_LENGTH, 1);
+      return;
     }
   }
 }

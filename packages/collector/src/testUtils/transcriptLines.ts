@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -95,4 +95,21 @@ export function blobLine(bytes: number, sessionId = 'session-1'): string {
       usage: { input_tokens: 999999, output_tokens: 999999 },
     },
   });
+}
+
+/**
+ * Writes a transcript scan worker script into `dir` that runs the TypeScript sources through the
+ * transpiler (as the launcher does without a bundle), and returns its path.
+ */
+export function writeScanWorkerScript(dir: string): string {
+  const path = join(dir, 'scanWorker.cjs');
+  writeFileSync(
+    path,
+    `require(${JSON.stringify(
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+    )});\nrequire(${JSON.stringify(
+      require.resolve('../transcripts/scanWorker'),
+    )});\n`,
+  );
+  return path;
 }

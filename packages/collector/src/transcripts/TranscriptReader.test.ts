@@ -8,7 +8,12 @@ import {
 import { join } from 'node:path';
 import { emptyCollectorState } from '../state/CollectorState';
 import { SentKeys } from '../state/SentKeys';
-import { assistantLine, createTempDir } from '../testUtils/transcriptLines';
+import {
+  assistantLine,
+  blobLine,
+  createTempDir,
+  writeScanWorkerScript,
+} from '../testUtils/transcriptLines';
 import { TranscriptReader } from './TranscriptReader';
 
 describe('TranscriptReader', () => {
@@ -156,4 +161,28 @@ describe('TranscriptReader', () => {
       ]);
     });
   });
+
+  it('reads the same with worker threads', async () => {
+    for (let i = 0; i < 6; i++) {
+      write(`s${i}.jsonl`, [
+        assistantLine({ messageId: `m${i}`, requestId: 'r', output: i }),
+        blobLine(10_000),
+        assistantLine({ messageId: 'shared', requestId: 'r', output: 10 - i }),
+      ]);
+    }
+    const threaded = TranscriptReader.create({
+      configDirs: [temp.path],
+      workerScript: writeScanWorkerScript(temp.path),
+      threads: 3,
+      callerScans: false,
+    });
+    expect(await threaded.readAll()).toEqual(await reader.readAll());
+
+    const state = emptyCollectorState();
+    const sent = SentKeys.fromState(state);
+    sent.add('session-1', 'm2:r', 100, new Date());
+    expect(await threaded.readNew(state, sent)).toEqual(
+      await reader.readNew(state, sent),
+    );
+  }, 60_000);
 });

@@ -1,8 +1,12 @@
-import { promises as fs } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { CollectorState, FileState } from '../state/CollectorState';
 import type { SentKeys } from '../state/SentKeys';
 import { findTranscriptFiles } from './findTranscriptFiles';
-import { scanTranscriptFile } from './scanTranscriptFile';
+import {
+  type FileScanRequest,
+  scanFiles,
+  type ScanThreadsOptions,
+} from './scanFiles';
 import {
   type TranscriptUsage,
   totalTokens,
@@ -79,38 +83,59 @@ class UsageCollector {
 }
 
 /**
+ * Options of {@link TranscriptReader.create}.
+ *
+ * @public
+ */
+export type TranscriptReaderOptions = ScanThreadsOptions & {
+  /** Claude Code config directories whose `projects` folders are read. */
+  configDirs: string[];
+};
+
+const sizeOf = (path: string) => {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+};
+
+/**
  * Reads Claude Code transcripts from a set of config directories, either fully (for local
  * reports) or incrementally against a {@link CollectorState} (for pushing).
  *
  * @public
  */
 export class TranscriptReader {
-  private constructor(private readonly configDirs: string[]) {}
+  private constructor(private readonly options: TranscriptReaderOptions) {}
 
-  /** A reader of the `projects` folders of `configDirs`. */
-  static create(options: { configDirs: string[] }): TranscriptReader {
-    return new TranscriptReader(options.configDirs);
+  /** A reader of the `projects` folders of `options.configDirs`. */
+  static create(options: TranscriptReaderOptions): TranscriptReader {
+    return new TranscriptReader(options);
   }
 
   /** Reads every file from the start, including a last line that is still being written. */
   async readAll(): Promise<FullScan> {
-    const files = await findTranscriptFiles(this.configDirs);
+    const files = await findTranscriptFiles(this.options.configDirs);
+    const outcomes = await scanFiles(
+      files.map(path => ({
+        path,
+        start: 0,
+        size: sizeOf(path),
+        includeUnterminatedLine: true,
+      })),
+      this.options,
+    );
     const collector = new UsageCollector();
     let malformedLines = 0;
-    for (const path of files) {
-      try {
-        const result = await scanTranscriptFile(
-          path,
-          { includeUnterminatedLine: true },
-          usage => collector.add(usage),
-        );
-        malformedLines += result.malformedLines;
-      } catch (error: any) {
-        // Deleted between listing and reading (Claude Code cleans up old sessions).
-        if (error?.code !== 'ENOENT') {
-          throw error;
-        }
+    for (const outcome of outcomes) {
+      if ('missing' in outcome) {
+        continue;
       }
+      for (const usage of outcome.usages) {
+        collector.add(usage);
+      }
+      malformedLines += outcome.malformedLines;
     }
     return { usages: collector.usages, files: files.length, malformedLines };
   }
@@ -119,22 +144,19 @@ export class TranscriptReader {
    * Reads what was appended since the state was saved. A file that shrank or whose inode changed
    * (rotated, truncated, replaced) is read again from the start; the sent keys keep its old
    * requests from being sent twice. Usages already sent with at least the same token total are
-   * left out.
+   * left out. An unchanged file costs one `stat`.
    */
   async readNew(
     state: CollectorState,
     sent: SentKeys,
   ): Promise<IncrementalScan> {
-    const files = await findTranscriptFiles(this.configDirs);
-    const collector = new UsageCollector();
-    const nextFiles: Record<string, FileState> = {};
-    const lastUsageIndex: Record<string, number> = {};
-    let malformedLines = 0;
-
+    const files = await findTranscriptFiles(this.options.configDirs);
+    const requests: FileScanRequest[] = [];
+    const fileStates: FileState[] = [];
     for (const path of files) {
       let stat;
       try {
-        stat = await fs.stat(path, { bigint: true });
+        stat = statSync(path, { bigint: true });
       } catch {
         continue;
       }
@@ -153,30 +175,36 @@ export class TranscriptReader {
         previous?.inode === inode &&
         size >= previous.offset &&
         size >= previous.size;
-      let last = -1;
-      let result;
-      try {
-        result = await scanTranscriptFile(
-          path,
-          { start: continues ? previous.offset : 0 },
-          usage => {
-            const key = usageDedupeKey(usage);
-            if (key !== undefined && sent.has(key, totalTokens(usage.tokens))) {
-              return;
-            }
-            last = Math.max(last, collector.add(usage));
-          },
-        );
-      } catch (error: any) {
-        if (error?.code === 'ENOENT') {
-          continue;
-        }
-        throw error;
-      }
-      malformedLines += result.malformedLines;
-      nextFiles[path] = { size, inode, mtimeMs, offset: result.endOffset };
-      lastUsageIndex[path] = last;
+      requests.push({
+        path,
+        start: continues ? previous.offset : 0,
+        size,
+        includeUnterminatedLine: false,
+      });
+      fileStates.push({ size, inode, mtimeMs, offset: 0 });
     }
+
+    const outcomes = await scanFiles(requests, this.options);
+    const collector = new UsageCollector();
+    const nextFiles: Record<string, FileState> = {};
+    const lastUsageIndex: Record<string, number> = {};
+    let malformedLines = 0;
+    outcomes.forEach((outcome, index) => {
+      if ('missing' in outcome) {
+        return;
+      }
+      const path = requests[index].path;
+      let last = -1;
+      for (const usage of outcome.usages) {
+        const key = usageDedupeKey(usage);
+        if (key === undefined || !sent.has(key, totalTokens(usage.tokens))) {
+          last = Math.max(last, collector.add(usage));
+        }
+      }
+      malformedLines += outcome.malformedLines;
+      nextFiles[path] = { ...fileStates[index], offset: outcome.endOffset };
+      lastUsageIndex[path] = last;
+    });
 
     const listed = new Set(files);
     return {

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -42,10 +42,10 @@ export function transcriptConfigDirs(
   return [...unique];
 }
 
-async function walk(dir: string, found: string[]): Promise<void> {
+function walk(dir: string, found: string[]): void {
   let entries;
   try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     // A folder that vanished or is unreadable holds nothing we can read.
     return;
@@ -53,7 +53,7 @@ async function walk(dir: string, found: string[]): Promise<void> {
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      await walk(path, found);
+      walk(path, found);
     } else if (entry.isFile() && entry.name.endsWith('.jsonl')) {
       found.push(path);
     }
@@ -71,7 +71,7 @@ export async function findTranscriptFiles(
 ): Promise<string[]> {
   const found: string[] = [];
   for (const dir of configDirs) {
-    await walk(join(dir, 'projects'), found);
+    walk(join(dir, 'projects'), found);
   }
   return [...new Set(found)].sort();
 }

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseTranscriptLine } from './parseTranscriptLine';
 import type { TranscriptUsage } from './TranscriptUsage';
@@ -37,31 +37,60 @@ const SKIPPED_PREFIX = Buffer.from('{"type":"api-request');
 // A key can only appear unescaped as a real key: inside a JSON string its quotes are escaped.
 const USAGE_NEEDLE = Buffer.from('"input_tokens"');
 const NEWLINE = 0x0a;
-const CHUNK_BYTES = 1 << 20;
 
-const startsWithSkippedPrefix = (piece: Buffer) =>
-  piece.length >= SKIPPED_PREFIX.length &&
-  piece.compare(
+/*
+ * Reading is most of the work, so the buffer layout serves the kernel's copy: the buffer starts on
+ * a memory page and every byte sits at the same offset within its page as in the file (buffer
+ * index = file offset - bufferOffset, bufferOffset a multiple of PAGE). A copy whose destination
+ * is a few bytes ahead of its source modulo 4 KB runs several times slower on some CPUs (4K
+ * aliasing); a page-aligned copy never does.
+ */
+const PAGE = 4096;
+const READ_BYTES = 256 * 1024;
+const KEPT_BUFFER_BYTES = 4 * READ_BYTES;
+const WASM_PAGE = 65536;
+
+/** A buffer that starts on a memory page (the memory of WebAssembly is page-aligned). */
+function allocatePageAligned(bytes: number): Buffer {
+  const pages = Math.ceil(bytes / WASM_PAGE);
+  try {
+    return Buffer.from(
+      new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer,
+    );
+  } catch {
+    // No WebAssembly (node --jitless): same layout, maybe slower copies.
+    return Buffer.allocUnsafe(pages * WASM_PAGE);
+  }
+}
+
+// Shared by all scans, which are synchronous. It grows to hold the longest line still being
+// read, and is replaced by a small one after a scan that made it large.
+let buffer = allocatePageAligned(KEPT_BUFFER_BYTES);
+
+const startsWithSkippedPrefix = (bytes: Buffer, start: number, end: number) =>
+  end - start >= SKIPPED_PREFIX.length &&
+  bytes.compare(
     SKIPPED_PREFIX,
     0,
     SKIPPED_PREFIX.length,
-    0,
-    SKIPPED_PREFIX.length,
+    start,
+    start + SKIPPED_PREFIX.length,
   ) === 0;
 
 /**
- * Streams a JSONL transcript from `start` and calls `onUsage` for every usage line. Lines are
- * handled as bytes: only those that can hold usage are decoded and parsed, so large request
- * bodies and tool results cost a byte search, not a `JSON.parse`. A line that is being written
- * (no newline yet) is left for the next scan.
+ * Scans a transcript file from `options.start` and calls `onUsage` for every usage line, in file
+ * order. Lines that cannot hold usage are skipped without being decoded: request bodies by their
+ * first bytes (without keeping them in memory), other lines without an unescaped
+ * `"input_tokens"` key. The file is read in 256 KB blocks into one reused buffer; only a line
+ * that spans two blocks is kept while the next is read.
  *
  * @public
  */
-export async function scanTranscriptFile(
+export function scanTranscriptFileSync(
   path: string,
   options: TranscriptScanOptions,
   onUsage: (usage: TranscriptUsage) => void,
-): Promise<TranscriptScanResult> {
+): TranscriptScanResult {
   const start = options.start ?? 0;
   const sessionId = basename(path, '.jsonl');
   const result: TranscriptScanResult = {
@@ -70,11 +99,20 @@ export async function scanTranscriptFile(
     malformedLines: 0,
   };
 
-  const handleLine = (line: Buffer, complete: boolean) => {
-    if (startsWithSkippedPrefix(line) || line.indexOf(USAGE_NEEDLE) === -1) {
+  const handleLine = (
+    bytes: Buffer,
+    lineStart: number,
+    lineEnd: number,
+    complete: boolean,
+  ) => {
+    if (startsWithSkippedPrefix(bytes, lineStart, lineEnd)) {
       return;
     }
-    const parsed = parseTranscriptLine(line.toString('utf8'), sessionId);
+    const line = bytes.subarray(lineStart, lineEnd);
+    if (line.indexOf(USAGE_NEEDLE) === -1) {
+      return;
+    }
+    const parsed = parseTranscriptLine(line.toString(), sessionId);
     if (parsed.kind === 'usage') {
       onUsage(parsed.usage);
     } else if (parsed.kind === 'malformed' && complete) {
@@ -82,41 +120,74 @@ export async function scanTranscriptFile(
     }
   };
 
-  // Pieces of a line that spans chunks; a line known to be skipped is not kept at all.
-  let pending: Buffer[] = [];
-  let pendingSkipped = false;
-  let chunkStart = start;
-  const stream = createReadStream(path, { start, highWaterMark: CHUNK_BYTES });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let lineStart = 0;
-    let newline = chunk.indexOf(NEWLINE);
-    while (newline !== -1) {
-      if (pendingSkipped) {
-        pendingSkipped = false;
-      } else if (pending.length > 0) {
-        pending.push(chunk.subarray(0, newline));
-        handleLine(Buffer.concat(pending), true);
-      } else if (newline > lineStart) {
-        handleLine(chunk.subarray(lineStart, newline), true);
+  const fd = openSync(path, 'r');
+  try {
+    // File offset of buffer index 0, a multiple of PAGE.
+    let bufferOffset = start - (start % PAGE);
+    // buffer[head, end) holds the start of an unfinished line (or nothing).
+    let head = start - bufferOffset;
+    let end = head;
+    // Inside a skipped line, whose bytes are not kept.
+    let skipping = false;
+    for (;;) {
+      if (end + READ_BYTES > buffer.length) {
+        // Move the kept bytes to the first page, keeping their offset within the page.
+        const shift = head - (head % PAGE);
+        const needed = end - shift + READ_BYTES;
+        const target =
+          needed > buffer.length ? allocatePageAligned(2 * needed) : buffer;
+        buffer.copy(target, head - shift, head, end);
+        buffer = target;
+        bufferOffset += shift;
+        head -= shift;
+        end -= shift;
       }
-      pending = [];
-      result.lines += 1;
-      lineStart = newline + 1;
-      result.endOffset = chunkStart + lineStart;
-      newline = chunk.indexOf(NEWLINE, lineStart);
-    }
-    if (lineStart < chunk.length && !pendingSkipped) {
-      const rest = chunk.subarray(lineStart);
-      if (pending.length === 0 && startsWithSkippedPrefix(rest)) {
-        pendingSkipped = true;
-      } else {
-        pending.push(rest);
+      const read = readSync(fd, buffer, end, READ_BYTES, bufferOffset + end);
+      if (read === 0) {
+        break;
       }
+      const bytes = buffer.subarray(0, end + read);
+      // The kept bytes hold no newline.
+      let newline = bytes.indexOf(NEWLINE, end);
+      let lineStart = head;
+      end += read;
+      while (newline !== -1) {
+        if (skipping) {
+          skipping = false;
+        } else if (newline > lineStart) {
+          handleLine(bytes, lineStart, newline, true);
+        }
+        result.lines += 1;
+        lineStart = newline + 1;
+        result.endOffset = bufferOffset + lineStart;
+        newline = bytes.indexOf(NEWLINE, lineStart);
+      }
+      if (!skipping && startsWithSkippedPrefix(bytes, lineStart, end)) {
+        skipping = true;
+      }
+      head = skipping ? end : lineStart;
     }
-    chunkStart += chunk.length;
-  }
-  if (options.includeUnterminatedLine && pending.length > 0) {
-    handleLine(Buffer.concat(pending), false);
+    if (options.includeUnterminatedLine && end > head) {
+      handleLine(buffer, head, end, false);
+    }
+  } finally {
+    closeSync(fd);
+    if (buffer.length > KEPT_BUFFER_BYTES) {
+      buffer = allocatePageAligned(KEPT_BUFFER_BYTES);
+    }
   }
   return result;
+}
+
+/**
+ * {@link scanTranscriptFileSync} behind a promise.
+ *
+ * @public
+ */
+export async function scanTranscriptFile(
+  path: string,
+  options: TranscriptScanOptions,
+  onUsage: (usage: TranscriptUsage) => void,
+): Promise<TranscriptScanResult> {
+  return scanTranscriptFileSync(path, options, onUsage);
 }
