@@ -70,10 +70,8 @@ function isFresh() {
 
 /** Builds the bundle; throws with esbuild's messages when the sources do not build. */
 function build() {
-  // esbuild comes with @backstage/cli's build tooling (hoisted to the root node_modules). Not
-  // declared here: adding it to package.json needs a lockfile update. Without it the launcher
-  // runs the sources through the transpiler.
-  // eslint-disable-next-line @backstage/no-undeclared-imports
+  // esbuild is a devDependency (the one @backstage/cli builds with): present in the repository,
+  // absent from an installed package, where the launcher runs the built dist instead.
   const esbuild = require('esbuild');
   const result = esbuild.buildSync({
     absWorkingDir: packageDir,
