@@ -29,11 +29,15 @@ const TOKEN_MEASURES = {
 type GroupRows = {
   requestModels: Array<Record<string, any>>;
   requestSessions: number;
+  /** Requests whose `api_request` event came over OTLP, where `api_error` events come from. */
+  otlpRequests: number;
   points: Array<Record<string, any>>;
+  /** Session events counted by kind, tool and outcome. */
+  events: Array<Record<string, any>>;
 };
 
 /**
- * Reads the session-level rows of many groups at once: three grouped queries per chunk of
+ * Reads the session-level rows of many groups at once: four grouped queries per chunk of
  * identity-days, whatever the number of groups.
  */
 async function readGroupRows(
@@ -43,7 +47,13 @@ async function readGroupRows(
   const rows = new Map<string, GroupRows>(
     groups.map(g => [
       sessionGroupKey(g),
-      { requestModels: [], requestSessions: 0, points: [] },
+      {
+        requestModels: [],
+        requestSessions: 0,
+        otlpRequests: 0,
+        points: [],
+        events: [],
+      },
     ]),
   );
   const GROUP_COLUMNS = ['identity', 'date', 'provider', 'repository'];
@@ -70,14 +80,25 @@ async function readGroupRows(
       .groupBy([...GROUP_COLUMNS, 'model'])) {
       target(row)?.requestModels.push(row);
     }
-    for (const row of await knex('session_requests')
+    const requestGroups: Array<Record<string, any>> = await knex(
+      'session_requests',
+    )
       .whereIn(['identity', 'date'], chunk)
-      .select(GROUP_COLUMNS)
+      .select([
+        ...GROUP_COLUMNS,
+        // `sources` is a comma list of otlp, transcripts and import.
+        knex.raw(
+          'SUM(CASE WHEN sources LIKE ? THEN 1 ELSE 0 END) AS otlp_requests',
+          ['%otlp%'],
+        ),
+      ])
       .countDistinct({ sessions: 'session_id' })
-      .groupBy(GROUP_COLUMNS)) {
+      .groupBy(GROUP_COLUMNS);
+    for (const row of requestGroups) {
       const group = target(row);
       if (group) {
         group.requestSessions = toNumber(row.sessions);
+        group.otlpRequests = toNumber(row.otlp_requests);
       }
     }
     for (const row of await knex('session_metric_points')
@@ -86,6 +107,14 @@ async function readGroupRows(
       .sum({ delta: 'delta' })
       .groupBy([...GROUP_COLUMNS, 'measure', 'tool', 'model'])) {
       target(row)?.points.push(row);
+    }
+    for (const row of await knex('session_events')
+      .whereIn(['identity', 'date'], chunk)
+      .select([...GROUP_COLUMNS, 'kind', 'tool', 'success'])
+      .count({ events: '*' })
+      .sum({ promptCharacters: 'prompt_length' })
+      .groupBy([...GROUP_COLUMNS, 'kind', 'tool', 'success'])) {
+      target(row)?.events.push(row);
     }
   }
   return rows;
@@ -98,10 +127,12 @@ async function readGroupRows(
  * metric points; without them, sessions are the distinct sessions of the requests. Tokens and cost
  * come from the merged requests (OTLP `api_request` events, transcripts, imports); only when a group
  * has no request at all do the OTLP token and cost metrics stand in, so that the same tokens are
- * never taken from both.
+ * never taken from both. Prompts, API errors and tool runs come from the session events; API
+ * requests are counted only when their event came over OTLP, as errors do, so that the two make a
+ * rate.
  */
 function sumSessionUsage(group: SessionGroup, rows: GroupRows): UsageDay {
-  const { requestModels, requestSessions, points } = rows;
+  const { requestModels, requestSessions, otlpRequests, points, events } = rows;
 
   const measure = (name: string) =>
     points
@@ -155,6 +186,20 @@ function sumSessionUsage(group: SessionGroup, rows: GroupRows): UsageDay {
     models = [...byModel.values()];
   }
 
+  const eventCount = (kind: string) =>
+    events
+      .filter(e => e.kind === kind)
+      .reduce((sum, e) => sum + toNumber(e.events), 0);
+  const toolResults: Record<string, { succeeded: number; failed: number }> = {};
+  for (const event of events) {
+    if (event.kind === 'tool_result') {
+      const counts = toolResults[event.tool] ?? { succeeded: 0, failed: 0 };
+      // A boolean on PostgreSQL, 1 or 0 on SQLite.
+      counts[event.success ? 'succeeded' : 'failed'] += toNumber(event.events);
+      toolResults[event.tool] = counts;
+    }
+  }
+
   const hasMetrics = points.length > 0;
   const sessions = hasMetrics
     ? Math.round(measure('sessions'))
@@ -167,8 +212,16 @@ function sumSessionUsage(group: SessionGroup, rows: GroupRows): UsageDay {
     commits: Math.round(measure('commits')),
     pullRequests: Math.round(measure('pull_requests')),
     toolDecisions,
+    prompts: eventCount('user_prompt'),
+    promptCharacters: events
+      .filter(e => e.kind === 'user_prompt')
+      .reduce((sum, e) => sum + toNumber(e.promptCharacters), 0),
+    apiRequests: otlpRequests,
+    apiErrors: eventCount('api_error'),
+    toolResults,
   };
-  const empty = !hasMetrics && requestModels.length === 0;
+  const empty =
+    !hasMetrics && requestModels.length === 0 && events.length === 0;
   return {
     ...group,
     // An empty day replaces (removes) what the sessions source held for this key before.

@@ -14,7 +14,48 @@ export type UsageActivity = {
   pullRequests: number;
   /** Edit tool decisions per tool name (Edit, Write, MultiEdit, NotebookEdit, ...). */
   toolDecisions: Record<string, { accepted: number; rejected: number }>;
+  /**
+   * What only session-level data (OTLP events) knows; absent (0) in the daily sources. See
+   * {@link SessionEvent}.
+   */
+  prompts?: number;
+  /** The summed lengths of those prompts. */
+  promptCharacters?: number;
+  /** API requests reported over OTLP: the requests whose failed attempts are known. */
+  apiRequests?: number;
+  /** Failed API attempts (`api_error` events). */
+  apiErrors?: number;
+  /** Tool runs per tool name (Bash, Edit, mcp__server__tool, ...). */
+  toolResults?: Record<string, { succeeded: number; failed: number }>;
 };
+
+/**
+ * A Claude Code event that counts in usage without being an API request: a prompt (its length
+ * only), a failed API attempt, or a tool run. Holds everything of the event that is ever stored:
+ * never the prompt text, tool input or output, or the error message.
+ *
+ * @public
+ */
+export type SessionEvent = {
+  sessionId: string;
+  /** Tells the events of a session apart, the same each time an event is sent again. */
+  eventKey: string;
+  /** ISO 8601 (UTC); only its day is stored. */
+  timestamp: string;
+  /** An email or another identity; absent when the event names none. */
+  identity?: string;
+  provider: string;
+  repository?: string;
+} & (
+  | { kind: 'user_prompt'; promptLength: number }
+  | { kind: 'api_error'; statusCode?: number; durationMs?: number }
+  | {
+      kind: 'tool_result';
+      tool: string;
+      success: boolean;
+      durationMs?: number;
+    }
+);
 
 /**
  * Tokens and cost of one model within a {@link UsageDay}.

@@ -111,18 +111,18 @@ function merge(a: SessionRequestRow, b: SessionRequestRow): SessionRequestRow {
 
 
 /**
- * Writes request records of one session-level source (OTLP, transcripts, import), merging requests
- * already known from another source, then re-sums the affected identity-days into the `sessions`
- * source of usage_*_daily.
+ * Stores request records of one session-level source (OTLP, transcripts, import), merging requests
+ * already known from another source, without re-summing them: for callers that store other
+ * session-level data in the same batch and re-sum once (the OTLP receiver).
  *
- * @returns the number of records written; records without a merge key or time are not written.
+ * @returns the number of records stored (records without a merge key or time are not) and the
+ * session groups they touch.
  */
-export async function writeRequestRecords(
+export async function storeRequestRecords(
   knex: Knex,
   source: string,
   records: RequestRecord[],
-  pricing: PricingOptions,
-): Promise<number> {
+): Promise<{ stored: number; groups: SessionGroup[] }> {
   const now = new Date();
   const incoming = new Map<string, SessionRequestRow>();
   for (const record of records) {
@@ -133,7 +133,7 @@ export async function writeRequestRecords(
     }
   }
   if (incoming.size === 0) {
-    return 0;
+    return { stored: 0, groups: [] };
   }
 
   const affected = new Map<string, SessionGroup>();
@@ -160,6 +160,25 @@ export async function writeRequestRecords(
   for (const row of incoming.values()) {
     affected.set(sessionGroupKey(row), row);
   }
-  await writeSessionUsage(knex, [...affected.values()], pricing);
-  return incoming.size;
+  return { stored: incoming.size, groups: [...affected.values()] };
+}
+
+/**
+ * Writes request records of one session-level source (OTLP, transcripts, import), merging requests
+ * already known from another source, then re-sums the affected identity-days into the `sessions`
+ * source of usage_*_daily.
+ *
+ * @returns the number of records written; records without a merge key or time are not written.
+ */
+export async function writeRequestRecords(
+  knex: Knex,
+  source: string,
+  records: RequestRecord[],
+  pricing: PricingOptions,
+): Promise<number> {
+  const { stored, groups } = await storeRequestRecords(knex, source, records);
+  if (stored > 0) {
+    await writeSessionUsage(knex, groups, pricing);
+  }
+  return stored;
 }

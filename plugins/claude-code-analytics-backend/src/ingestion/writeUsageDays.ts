@@ -127,14 +127,27 @@ export async function writeUsageDays(
             lines_removed: a.linesRemoved,
             commits: a.commits,
             pull_requests: a.pullRequests,
+            prompts: a.prompts ?? 0,
+            prompt_characters: a.promptCharacters ?? 0,
+            api_requests: a.apiRequests ?? 0,
+            api_errors: a.apiErrors ?? 0,
             received_at: now,
           });
-          for (const [tool, counts] of Object.entries(a.toolDecisions)) {
+          // One row per tool, with its edit decisions and its runs.
+          const tools = new Set([
+            ...Object.keys(a.toolDecisions),
+            ...Object.keys(a.toolResults ?? {}),
+          ]);
+          for (const tool of tools) {
+            const decisions = a.toolDecisions[tool];
+            const results = a.toolResults?.[tool];
             toolRows.push({
               ...key,
               tool,
-              accepted: counts.accepted,
-              rejected: counts.rejected,
+              accepted: decisions?.accepted ?? 0,
+              rejected: decisions?.rejected ?? 0,
+              succeeded: results?.succeeded ?? 0,
+              failed: results?.failed ?? 0,
             });
           }
         }

@@ -1,13 +1,16 @@
-import { ACTIVITY_COLUMNS, TOKEN_COLUMNS } from '../store/tables';
+import { ACTIVITY_COLUMNS, TOKEN_COLUMNS, TOOL_COLUMNS } from '../store/tables';
+
+/** The measures of one tool: edit decisions and tool runs. */
+export type ToolCounts = Record<(typeof TOOL_COLUMNS)[number], number>;
 
 /**
- * One user's usage on one day, or a share of it: activity, tokens and cost per model, decisions per
- * tool. Every value is a whole number so that shares can be apportioned exactly.
+ * One user's usage on one day, or a share of it: activity, tokens and cost per model, decisions and
+ * runs per tool. Every value is a whole number so that shares can be apportioned exactly.
  */
 export type UsageVector = {
   activity: Record<(typeof ACTIVITY_COLUMNS)[number], number>;
   models: Map<string, Record<(typeof TOKEN_COLUMNS)[number], number>>;
-  tools: Map<string, { accepted: number; rejected: number }>;
+  tools: Map<string, ToolCounts>;
 };
 
 export function emptyUsageVector(): UsageVector {
@@ -20,6 +23,10 @@ export function emptyUsageVector(): UsageVector {
 
 export function emptyTokens(): Record<(typeof TOKEN_COLUMNS)[number], number> {
   return Object.fromEntries(TOKEN_COLUMNS.map(c => [c, 0])) as any;
+}
+
+export function emptyToolCounts(): ToolCounts {
+  return Object.fromEntries(TOOL_COLUMNS.map(c => [c, 0])) as any;
 }
 
 /** Adds `b` into `a`. */
@@ -35,9 +42,10 @@ export function addUsageVector(a: UsageVector, b: UsageVector): void {
     a.models.set(model, target);
   }
   for (const [tool, counts] of b.tools) {
-    const target = a.tools.get(tool) ?? { accepted: 0, rejected: 0 };
-    target.accepted += counts.accepted;
-    target.rejected += counts.rejected;
+    const target = a.tools.get(tool) ?? emptyToolCounts();
+    for (const column of TOOL_COLUMNS) {
+      target[column] += counts[column];
+    }
     a.tools.set(tool, target);
   }
 }
@@ -55,14 +63,21 @@ export function totalTokens(
   return total;
 }
 
-/** Whether the vector shows any use of Claude Code: a session, a token or an edited line. */
+/**
+ * Whether the vector shows any use of Claude Code: a session, a prompt, a token, an edited line, a
+ * tool run or a failed API call.
+ */
 export function isActive(vector: UsageVector): boolean {
   const tokens = totalTokens(vector);
+  const { activity } = vector;
   return (
-    vector.activity.sessions > 0 ||
-    vector.activity.active_seconds > 0 ||
-    vector.activity.lines_added + vector.activity.lines_removed > 0 ||
-    tokens.input_tokens + tokens.output_tokens > 0
+    activity.sessions > 0 ||
+    activity.active_seconds > 0 ||
+    activity.lines_added + activity.lines_removed > 0 ||
+    tokens.input_tokens + tokens.output_tokens > 0 ||
+    activity.prompts > 0 ||
+    activity.api_errors > 0 ||
+    [...vector.tools.values()].some(t => t.succeeded + t.failed > 0)
   );
 }
 
@@ -78,8 +93,9 @@ export function flattenUsageVector(vector: UsageVector): Map<string, number> {
     }
   }
   for (const [tool, counts] of vector.tools) {
-    flat.set(`t\u0000${tool}\u0000accepted`, counts.accepted);
-    flat.set(`t\u0000${tool}\u0000rejected`, counts.rejected);
+    for (const column of TOOL_COLUMNS) {
+      flat.set(`t\u0000${tool}\u0000${column}`, counts[column]);
+    }
   }
   return flat;
 }
@@ -96,8 +112,8 @@ export function unflattenUsageVector(flat: Map<string, number>): UsageVector {
       (tokens as Record<string, number>)[parts[2]] = value;
       vector.models.set(parts[1], tokens);
     } else {
-      const counts = vector.tools.get(parts[1]) ?? { accepted: 0, rejected: 0 };
-      counts[parts[2] as 'accepted' | 'rejected'] = value;
+      const counts = vector.tools.get(parts[1]) ?? emptyToolCounts();
+      (counts as Record<string, number>)[parts[2]] = value;
       vector.tools.set(parts[1], counts);
     }
   }

@@ -1,12 +1,21 @@
+import { SESSIONS_SOURCE } from '../ingestion/sumSessionUsage';
 import {
   ACTIVITY_COLUMNS,
+  SESSION_ACTIVITY_COLUMNS,
+  SESSION_TOOL_COLUMNS,
   TOKEN_COLUMNS,
+  TOOL_COLUMNS,
   UsageActivityDailyRow,
   UsageModelDailyRow,
   UsageToolDailyRow,
   toNumber,
 } from '../store/tables';
-import { UsageVector, emptyTokens, emptyUsageVector } from './UsageVector';
+import {
+  UsageVector,
+  emptyTokens,
+  emptyToolCounts,
+  emptyUsageVector,
+} from './UsageVector';
 
 /**
  * Which source counts when several sources describe the same provider on the same user-day.
@@ -24,8 +33,16 @@ export const SOURCE_PRIORITY = [
   'admin-api',
   'import',
   'demo',
-  'sessions',
+  SESSIONS_SOURCE,
 ];
+
+/** Activity measures every source may have; the rest only session-level data has. */
+const DAILY_ACTIVITY_COLUMNS = ACTIVITY_COLUMNS.filter(
+  column => !(SESSION_ACTIVITY_COLUMNS as readonly string[]).includes(column),
+);
+const DAILY_TOOL_COLUMNS = TOOL_COLUMNS.filter(
+  column => !(SESSION_TOOL_COLUMNS as readonly string[]).includes(column),
+);
 
 function rank(source: string): number {
   const index = SOURCE_PRIORITY.indexOf(source);
@@ -39,13 +56,21 @@ export type RawUserDay = {
   tools: UsageToolDailyRow[];
 };
 
+type SourceRow = { provider: string; source: string };
+
 /**
  * Reconciles one user-day: per provider, the rows of the highest-priority source present, summed
  * over the user's identities and grouped by repository ('' when unknown). Nothing is counted twice:
  * a lower-priority source of the same provider is left out entirely.
+ *
+ * Except for what only session-level data knows (prompts, API requests and errors, tool runs:
+ * SESSION_ACTIVITY_COLUMNS and SESSION_TOOL_COLUMNS): those come from the `sessions` source of the
+ * provider whenever it has rows, so a user-day whose other usage the Admin API, an import or the
+ * demo describes still has them. Each measure still comes from exactly one source per provider.
  */
 export function reconcileUserDay(raw: RawUserDay): Map<string, UsageVector> {
   const chosen = new Map<string, string>();
+  const withSessions = new Set<string>();
   for (const row of [...raw.activity, ...raw.models, ...raw.tools]) {
     const current = chosen.get(row.provider);
     if (
@@ -55,9 +80,15 @@ export function reconcileUserDay(raw: RawUserDay): Map<string, UsageVector> {
     ) {
       chosen.set(row.provider, row.source);
     }
+    if (row.source === SESSIONS_SOURCE) {
+      withSessions.add(row.provider);
+    }
   }
-  const isChosen = (row: { provider: string; source: string }) =>
-    chosen.get(row.provider) === row.source;
+  const isChosen = (row: SourceRow) => chosen.get(row.provider) === row.source;
+  const isChosenForSessionMeasures = (row: SourceRow) =>
+    withSessions.has(row.provider)
+      ? row.source === SESSIONS_SOURCE
+      : isChosen(row);
 
   const byRepository = new Map<string, UsageVector>();
   const vectorFor = (repository: string) => {
@@ -68,10 +99,35 @@ export function reconcileUserDay(raw: RawUserDay): Map<string, UsageVector> {
     }
     return vector;
   };
+  /**
+   * The columns a row gives: all of a chosen row; of a row chosen for the session measures alone,
+   * only those, and only when it has any (so that no empty repository appears).
+   */
+  const columnsOf = <C extends string>(
+    row: SourceRow & Partial<Record<C, unknown>>,
+    daily: readonly C[],
+    session: readonly C[],
+  ): C[] => {
+    const sessionColumns = isChosenForSessionMeasures(row) ? session : [];
+    if (isChosen(row)) {
+      return [...daily, ...sessionColumns];
+    }
+    return sessionColumns.some(column => toNumber(row[column]) !== 0)
+      ? [...sessionColumns]
+      : [];
+  };
 
-  for (const row of raw.activity.filter(isChosen)) {
+  for (const row of raw.activity) {
+    const columns = columnsOf(
+      row,
+      DAILY_ACTIVITY_COLUMNS,
+      SESSION_ACTIVITY_COLUMNS,
+    );
+    if (columns.length === 0) {
+      continue;
+    }
     const vector = vectorFor(row.repository);
-    for (const column of ACTIVITY_COLUMNS) {
+    for (const column of columns) {
       vector.activity[column] += toNumber(row[column]);
     }
   }
@@ -83,11 +139,16 @@ export function reconcileUserDay(raw: RawUserDay): Map<string, UsageVector> {
     }
     vector.models.set(row.model, tokens);
   }
-  for (const row of raw.tools.filter(isChosen)) {
+  for (const row of raw.tools) {
+    const columns = columnsOf(row, DAILY_TOOL_COLUMNS, SESSION_TOOL_COLUMNS);
+    if (columns.length === 0) {
+      continue;
+    }
     const vector = vectorFor(row.repository);
-    const counts = vector.tools.get(row.tool) ?? { accepted: 0, rejected: 0 };
-    counts.accepted += toNumber(row.accepted);
-    counts.rejected += toNumber(row.rejected);
+    const counts = vector.tools.get(row.tool) ?? emptyToolCounts();
+    for (const column of columns) {
+      counts[column] += toNumber(row[column]);
+    }
     vector.tools.set(row.tool, counts);
   }
   return byRepository;

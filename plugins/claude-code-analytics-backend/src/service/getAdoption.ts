@@ -1,6 +1,7 @@
 import {
   AdoptionResponse,
   adoptionRate,
+  apiErrorRate,
   DateRange,
   eachDay,
   isSuppressed,
@@ -40,6 +41,10 @@ export async function getAdoption(
         'lines_removed',
         'commits',
         'pull_requests',
+        'prompts',
+        'prompt_characters',
+        'api_requests',
+        'api_errors',
       )
       .where('entity_ref', entityRef),
   );
@@ -54,7 +59,12 @@ export async function getAdoption(
   const tools: Array<Record<string, any>> = await inRange(
     knex('entity_tool_daily')
       .select('tool')
-      .sum({ accepted: 'accepted', rejected: 'rejected' })
+      .sum({
+        accepted: 'accepted',
+        rejected: 'rejected',
+        succeeded: 'succeeded',
+        failed: 'failed',
+      })
       .where('entity_ref', entityRef)
       .groupBy('tool')
       .orderBy('tool'),
@@ -87,6 +97,17 @@ export async function getAdoption(
     daily.reduce((total, row) => total + toNumber(row[column]), 0);
   const active = activeUsers;
   const memberCount = toNumber(members);
+  const toolCounts = tools.map(row => ({
+    tool: row.tool as string,
+    accepted: toNumber(row.accepted),
+    rejected: toNumber(row.rejected),
+    succeeded: toNumber(row.succeeded),
+    failed: toNumber(row.failed),
+  }));
+  const apiCounts = {
+    apiRequests: sum('api_requests'),
+    apiErrors: sum('api_errors'),
+  };
   const response: AdoptionResponse = {
     entityRef,
     from: range.from,
@@ -100,11 +121,13 @@ export async function getAdoption(
     linesRemoved: sum('lines_removed'),
     commitsByClaudeCode: sum('commits'),
     pullRequestsByClaudeCode: sum('pull_requests'),
+    // A tool that only ran (Bash, Read, ...) was never offered for a decision.
     toolDecisions: Object.fromEntries(
-      tools.map(row => [
-        row.tool,
-        { accepted: toNumber(row.accepted), rejected: toNumber(row.rejected) },
-      ]),
+      toolCounts
+        .filter(
+          t => t.accepted + t.rejected > 0 || t.succeeded + t.failed === 0,
+        )
+        .map(t => [t.tool, { accepted: t.accepted, rejected: t.rejected }]),
     ),
     aiAssistedPullRequestShare,
     daily: eachDay(range).map(date => {
@@ -119,6 +142,15 @@ export async function getAdoption(
     }),
     sources: await readSourceFreshness(knex),
     suppressed: false,
+    prompts: sum('prompts'),
+    promptCharacters: sum('prompt_characters'),
+    ...apiCounts,
+    apiErrorRate: apiErrorRate(apiCounts),
+    toolResults: Object.fromEntries(
+      toolCounts
+        .filter(t => t.succeeded + t.failed > 0)
+        .map(t => [t.tool, { succeeded: t.succeeded, failed: t.failed }]),
+    ),
   };
 
   if (kind !== 'user' && isSuppressed(active, options.minimumGroupSize)) {
@@ -150,5 +182,10 @@ function suppressAdoption(response: AdoptionResponse): AdoptionResponse {
     daily: [],
     sources: response.sources,
     suppressed: true,
+    prompts: 0,
+    promptCharacters: 0,
+    apiRequests: 0,
+    apiErrors: 0,
+    toolResults: {},
   };
 }

@@ -32,6 +32,7 @@ const TABLES = [
   'source_status',
   'session_requests',
   'session_metric_points',
+  'session_events',
 ];
 
 describe('migrations', () => {

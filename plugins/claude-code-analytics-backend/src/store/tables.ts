@@ -10,6 +10,21 @@ export type ActivityColumns = {
   lines_removed: number;
   commits: number;
   pull_requests: number;
+} & Partial<SessionActivityColumns>;
+
+/**
+ * Activity only session-level data (OTLP events) has; 0 (the column default) in the rows of other
+ * sources.
+ */
+export type SessionActivityColumns = {
+  /** `user_prompt` events. */
+  prompts: number;
+  /** Their `prompt_length`s, summed. */
+  prompt_characters: number;
+  /** API requests whose `api_request` event came over OTLP: the requests whose errors are known. */
+  api_requests: number;
+  /** `api_error` events: failed attempts. */
+  api_errors: number;
 };
 
 export type TokenColumns = {
@@ -40,11 +55,17 @@ export type UsageModelDailyRow = RawUsageKey &
     received_at: Date;
   };
 
-export type UsageToolDailyRow = RawUsageKey & {
-  tool: string;
+/** Edit decisions per tool (all usage sources), and tool runs per tool (session-level only). */
+export type ToolColumns = {
   accepted: number;
   rejected: number;
+  /** `tool_result` events that succeeded; 0 (the column default) in other sources. */
+  succeeded?: number;
+  /** `tool_result` events that failed. */
+  failed?: number;
 };
+
+export type UsageToolDailyRow = RawUsageKey & ToolColumns & { tool: string };
 
 export type FactKey = {
   scope_ref: string;
@@ -55,10 +76,22 @@ export type FactKey = {
 
 export type UsageFactRow = FactKey & ActivityColumns & TokenColumns;
 export type UsageModelFactRow = FactKey & TokenColumns & { model: string };
-export type UsageToolFactRow = FactKey & {
+export type UsageToolFactRow = FactKey & ToolColumns & { tool: string };
+
+/** One `user_prompt`, `api_error` or `tool_result` event; never its content. */
+export type SessionEventRow = {
+  session_id: string;
+  event_key: string;
+  identity: string;
+  date: string;
+  provider: string;
+  repository: string;
+  kind: 'user_prompt' | 'api_error' | 'tool_result';
   tool: string;
-  accepted: number;
-  rejected: number;
+  success: boolean | null;
+  duration_ms: number | null;
+  status_code: number | null;
+  prompt_length: number | null;
 };
 
 export type PullRequestRow = {
@@ -77,6 +110,14 @@ export type PullRequestRow = {
   source: string;
 };
 
+/** The measures of {@link SessionActivityColumns}. */
+export const SESSION_ACTIVITY_COLUMNS = [
+  'prompts',
+  'prompt_characters',
+  'api_requests',
+  'api_errors',
+] as const;
+
 export const ACTIVITY_COLUMNS = [
   'sessions',
   'active_seconds',
@@ -84,6 +125,17 @@ export const ACTIVITY_COLUMNS = [
   'lines_removed',
   'commits',
   'pull_requests',
+  ...SESSION_ACTIVITY_COLUMNS,
+] as const;
+
+/** The per-tool measures only session-level data has. */
+export const SESSION_TOOL_COLUMNS = ['succeeded', 'failed'] as const;
+
+/** The measures of a tool row, summed like the activity measures. */
+export const TOOL_COLUMNS = [
+  'accepted',
+  'rejected',
+  ...SESSION_TOOL_COLUMNS,
 ] as const;
 
 export const TOKEN_COLUMNS = [

@@ -9,6 +9,43 @@ export type ToolDecisionCounts = {
 };
 
 /**
+ * How often one tool ran successfully and how often it failed (Claude Code `tool_result` events:
+ * Bash, Edit, Read, mcp__server__tool, ...).
+ *
+ * @public
+ */
+export type ToolResultCounts = {
+  succeeded: number;
+  failed: number;
+};
+
+/**
+ * Share of a tool's runs that succeeded, between 0 and 1; `undefined` when it never ran.
+ *
+ * @public
+ */
+export function toolSuccessRate(counts: ToolResultCounts): number | undefined {
+  const runs = counts.succeeded + counts.failed;
+  return runs > 0 ? counts.succeeded / runs : undefined;
+}
+
+/**
+ * Share of Messages API attempts that failed: `apiErrors / (apiRequests + apiErrors)`, where
+ * `apiRequests` are the requests that succeeded (one `api_request` event each) and `apiErrors` the
+ * failed attempts (one `api_error` event each, a retried request fails once per attempt); between 0
+ * and 1, `undefined` without any attempt.
+ *
+ * @public
+ */
+export function apiErrorRate(counts: {
+  apiRequests: number;
+  apiErrors: number;
+}): number | undefined {
+  const attempts = counts.apiRequests + counts.apiErrors;
+  return attempts > 0 ? counts.apiErrors / attempts : undefined;
+}
+
+/**
  * When a source last delivered data.
  *
  * @public
@@ -63,6 +100,26 @@ export type AdoptionResponse = {
   daily: DailyAdoption[];
   sources: SourceFreshness[];
   suppressed: boolean;
+  /**
+   * Prompts people sent (`user_prompt` events). This and the fields below come from Claude Code's
+   * OpenTelemetry events only (OTEL_LOGS_EXPORTER=otlp), whatever the source of the other numbers;
+   * absent from older backends.
+   */
+  prompts?: number;
+  /** The summed length of those prompts, in characters (the text itself is never stored). */
+  promptCharacters?: number;
+  /**
+   * Messages API requests that succeeded, as reported by `api_request` events over OpenTelemetry:
+   * the requests whose failed attempts are known (requests known from transcripts only are not
+   * counted).
+   */
+  apiRequests?: number;
+  /** Failed Messages API attempts (`api_error` events). */
+  apiErrors?: number;
+  /** {@link apiErrorRate} of `apiRequests` and `apiErrors`; absent without either. */
+  apiErrorRate?: number;
+  /** Tool runs per tool (`tool_result` events), tools that ran at least once. */
+  toolResults?: Record<string, ToolResultCounts>;
 };
 
 /**

@@ -45,4 +45,14 @@ export const adoptionResponse: AdoptionResponse = {
   ],
   sources: [{ source: 'demo', lastReceivedAt: '2025-01-04T09:00:00Z' }],
   suppressed: false,
+  prompts: 3210,
+  promptCharacters: 412345,
+  apiRequests: 15840,
+  apiErrors: 160,
+  apiErrorRate: 0.01,
+  toolResults: {
+    Edit: { succeeded: 990, failed: 10 },
+    Bash: { succeeded: 1880, failed: 120 },
+    mcp__github__create_pull_request: { succeeded: 7, failed: 3 },
+  },
 };

@@ -8,17 +8,28 @@ import {
   writeMetricPoints,
 } from '../../ingestion/writeMetricPoints';
 import { GroupCommit } from '../../store/GroupCommit';
-import { writeRequestRecords } from '../../ingestion/writeRequestRecords';
+import { storeRequestRecords } from '../../ingestion/writeRequestRecords';
+import { storeSessionEvents } from '../../ingestion/storeSessionEvents';
+import {
+  SessionGroup,
+  writeSessionUsage,
+} from '../../ingestion/sumSessionUsage';
+import { SessionEvent } from '../../ingestion/types';
 import { decodeOtlpRequest, OtlpSignal } from './decodeOtlpRequest';
 import { readClaudeCodeEvents } from './readClaudeCodeEvents';
 import { readClaudeCodeMetrics } from './readClaudeCodeMetrics';
 import { requestRecordFromEvent } from './requestRecordFromEvent';
+import { sessionEventFromEvent } from './sessionEventFromEvent';
 
 /** The source id of data received over OTLP. */
 export const OTLP_SOURCE = 'otlp';
 
 /** What one export brings to the store. */
-type OtlpBatch = { points: MetricPointInput[]; records: RequestRecord[] };
+type OtlpBatch = {
+  points: MetricPointInput[];
+  records: RequestRecord[];
+  events: SessionEvent[];
+};
 
 /** An OTLP/HTTP response: the body in the encoding of the request. */
 export type OtlpResponse = { contentType: string; body: Buffer | string };
@@ -42,8 +53,9 @@ function encodeProtobufResponse(rejected: number, message: string): Buffer {
 
 /**
  * Receives Claude Code's OTLP/HTTP exports. Metric points become session activity; `api_request`
- * events become request records merged with transcripts. Prompt, response and tool contents are
- * never read into anything that is stored.
+ * events become request records merged with transcripts; `user_prompt`, `api_error` and
+ * `tool_result` events become session events (prompts, failed API attempts, tool runs). Prompt,
+ * response, tool and error contents are never read into anything that is stored.
  */
 export class OtlpReceiver {
   private readonly commits: GroupCommit<OtlpBatch>;
@@ -64,11 +76,21 @@ export class OtlpReceiver {
   private async write(batches: OtlpBatch[]) {
     const points = batches.flatMap(b => b.points);
     const records = batches.flatMap(b => b.records);
+    const events = batches.flatMap(b => b.events);
     if (points.length > 0) {
       await writeMetricPoints(this.knex, points, this.pricing);
     }
+    // Requests and events of the same sessions are re-summed together, once.
+    const groups: SessionGroup[] = [];
     if (records.length > 0) {
-      await writeRequestRecords(this.knex, OTLP_SOURCE, records, this.pricing);
+      const stored = await storeRequestRecords(this.knex, OTLP_SOURCE, records);
+      groups.push(...stored.groups);
+    }
+    if (events.length > 0) {
+      groups.push(...(await storeSessionEvents(this.knex, events)));
+    }
+    if (groups.length > 0) {
+      await writeSessionUsage(this.knex, groups, this.pricing);
     }
     const now = new Date();
     await this.knex('source_status')
@@ -123,7 +145,11 @@ export class OtlpReceiver {
         },
       );
       const result = readClaudeCodeMetrics(request);
-      await this.commits.add({ points: result.points, records: [] });
+      await this.commits.add({
+        points: result.points,
+        records: [],
+        events: [],
+      });
       rejected = result.rejected;
       reasons = result.rejectReasons;
     } else {
@@ -138,15 +164,21 @@ export class OtlpReceiver {
       );
       const result = readClaudeCodeEvents(request);
       const records: RequestRecord[] = [];
+      const events: SessionEvent[] = [];
       for (const event of result.events) {
         if (event.type === 'api_request') {
           const record = requestRecordFromEvent(event);
           if (record) {
             records.push(record);
           }
+        } else {
+          const sessionEvent = sessionEventFromEvent(event);
+          if (sessionEvent) {
+            events.push(sessionEvent);
+          }
         }
       }
-      await this.commits.add({ points: [], records });
+      await this.commits.add({ points: [], records, events });
       rejected = result.rejected;
       reasons = result.rejectReasons;
     }

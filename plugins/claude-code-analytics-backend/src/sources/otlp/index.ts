@@ -19,6 +19,7 @@ export type {
   UserPromptEvent,
 } from './readClaudeCodeEvents';
 export { requestRecordFromEvent } from './requestRecordFromEvent';
+export { sessionEventFromEvent } from './sessionEventFromEvent';
 export type {
   OtlpAnyValue,
   OtlpInstrumentationScope,

@@ -100,6 +100,8 @@ export type ToolResultEvent = ClaudeCodeEventCommon & {
   type: 'tool_result';
   toolName: string;
   success: boolean;
+  /** `tool_use_id`: names the tool call, also on its `tool_decision`. */
+  toolUseId?: string;
   durationMs?: number;
   errorType?: string;
 };
@@ -316,6 +318,7 @@ function readEvent(
         type: 'tool_result',
         toolName: attributes.tool_name,
         success,
+        toolUseId: attributes.tool_use_id || undefined,
         durationMs: optionalNumber('duration_ms'),
         errorType: attributes.error_type || undefined,
       });

@@ -47,6 +47,12 @@ const noUsage: AdoptionResponse = {
   pullRequestsByClaudeCode: 0,
   toolDecisions: {},
   aiAssistedPullRequestShare: undefined,
+  prompts: 0,
+  promptCharacters: 0,
+  apiRequests: 0,
+  apiErrors: 0,
+  apiErrorRate: undefined,
+  toolResults: {},
   daily: adoptionResponse.daily.map(day => ({
     ...day,
     activeUsers: 0,
@@ -148,6 +154,17 @@ describe('AdoptionCard', () => {
     expect(statValues('Commits by Claude Code')).toEqual(['87']);
     expect(statValues('PRs by Claude Code')).toEqual(['21']);
     expect(statValues('AI-assisted merged PRs')).toEqual(['35%']);
+    // 3,210 prompts; 160 failed of 15,840 + 160 API calls.
+    expect(statValues('Prompts')).toEqual(['3.2k']);
+    expect(screen.getByText('3.2k')).toHaveAttribute('title', '3,210');
+    expect(statValues('API error rate')).toEqual([
+      '1%',
+      '160 of 16k calls failed',
+    ]);
+    expect(screen.getByText('1%')).toHaveAttribute(
+      'title',
+      '160 of 16,000 API calls failed',
+    );
 
     const toolRates = within(
       screen.getByRole('list', { name: 'Accept rate by edit tool' }),
@@ -199,6 +216,67 @@ describe('AdoptionCard', () => {
     expect(
       screen.queryByText('AI-assisted merged PRs'),
     ).not.toBeInTheDocument();
+  });
+
+  it('shows the prompts and API error rate of the response', async () => {
+    server.use(
+      http.get(adoptionUrl, () =>
+        HttpResponse.json({
+          ...adoptionResponse,
+          prompts: 12,
+          promptCharacters: 480,
+          apiRequests: 3,
+          apiErrors: 1,
+          apiErrorRate: 0.25,
+        }),
+      ),
+    );
+
+    renderCard(jane);
+
+    expect(await screen.findByText('Active users')).toBeInTheDocument();
+    expect(statValues('Prompts')).toEqual(['12']);
+    expect(statValues('API error rate')).toEqual([
+      '25%',
+      '1 of 4 calls failed',
+    ]);
+  });
+
+  it('leaves out prompts and the API error rate without OpenTelemetry events', async () => {
+    const {
+      prompts,
+      promptCharacters,
+      apiRequests,
+      apiErrors,
+      apiErrorRate,
+      toolResults,
+      ...olderBackend
+    } = adoptionResponse;
+    server.use(
+      http.get(adoptionUrl, () => HttpResponse.json(olderBackend), {
+        once: true,
+      }),
+      http.get(adoptionUrl, () =>
+        HttpResponse.json({
+          ...adoptionResponse,
+          prompts: 0,
+          apiRequests: 0,
+          apiErrors: 0,
+          apiErrorRate: undefined,
+        }),
+      ),
+    );
+
+    const { unmount } = await renderCard(team);
+    expect(await screen.findByText('Active users')).toBeInTheDocument();
+    expect(screen.queryByText('Prompts')).not.toBeInTheDocument();
+    expect(screen.queryByText('API error rate')).not.toBeInTheDocument();
+    unmount();
+
+    await renderCard(team);
+    expect(await screen.findByText('Active users')).toBeInTheDocument();
+    expect(screen.queryByText('Prompts')).not.toBeInTheDocument();
+    expect(screen.queryByText('API error rate')).not.toBeInTheDocument();
   });
 
   it('explains how to connect a source when there is no usage', async () => {

@@ -36,8 +36,9 @@ function hasUsage(adoption: AdoptionResponse): boolean {
 
 /**
  * Claude Code adoption of the current entity over the last full UTC days: active users and
- * adoption, sessions, active time, lines, commits and pull requests by Claude Code, accept rate
- * per edit tool, a daily trend and the freshness of each source.
+ * adoption, sessions, active time, lines, commits and pull requests by Claude Code, prompts and
+ * the API error rate (when OpenTelemetry events are exported), accept rate per edit tool, a daily
+ * trend and the freshness of each source.
  *
  * @public
  */

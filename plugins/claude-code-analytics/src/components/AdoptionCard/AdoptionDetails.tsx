@@ -67,6 +67,28 @@ export function AdoptionDetails(props: AdoptionDetailsProps) {
             value={formatPercent(adoption.aiAssistedPullRequestShare)}
           />
         )}
+        {/* From OpenTelemetry events only: absent or 0 when no one exports them. */}
+        {!!adoption.prompts && (
+          <Stat
+            label="Prompts"
+            value={formatCount(adoption.prompts)}
+            exactValue={formatExactCount(adoption.prompts)}
+          />
+        )}
+        {adoption.apiErrorRate !== undefined && (
+          <Stat
+            label="API error rate"
+            value={formatPercent(adoption.apiErrorRate)}
+            exactValue={`${formatExactCount(
+              adoption.apiErrors ?? 0,
+            )} of ${formatExactCount(
+              (adoption.apiRequests ?? 0) + (adoption.apiErrors ?? 0),
+            )} API calls failed`}
+            detail={`${formatCount(adoption.apiErrors ?? 0)} of ${formatCount(
+              (adoption.apiRequests ?? 0) + (adoption.apiErrors ?? 0),
+            )} calls failed`}
+          />
+        )}
       </StatList>
       {adoption.daily.length > 1 && (
         <AdoptionTrendChart daily={adoption.daily} />

@@ -8,6 +8,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Settings } from 'luxon';
 import { setupServer } from 'msw/node';
+import { adoptionResponse } from '../../__fixtures__/adoptionResponse';
 import { claudeCodeAnalyticsApiRef } from '../../api';
 import {
   csvOf,
@@ -345,6 +346,74 @@ describe('ClaudeCodeTab', () => {
       'Date,Active users,Sessions,Lines added,Lines removed,Spend (USD)',
     );
     expect(csv.split('\r\n')[1]).toMatch(/^2025-01-01,10,400,15000,100,/);
+  });
+
+  it('shows the tool results of the API with their success rates and exports them', async () => {
+    serveAnalytics(server);
+    await renderTab(jane);
+
+    const table = await screen.findByRole('table', { name: 'Tool results' });
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(row =>
+        within(row)
+          .getAllByRole('cell')
+          .map(cell => cell.textContent),
+      );
+    // The fixture's toolResults, most runs first; success rate = succeeded / runs.
+    expect(rows).toEqual([
+      ['Bash', '2k', '1.9k', '120', '94%'],
+      ['Edit', '1k', '990', '10', '99%'],
+      ['mcp__github__create_pull_request', '10', '7', '3', '70%'],
+    ]);
+    expect(within(table).getByText('1.9k')).toHaveAttribute('title', '1,880');
+
+    const link = screen.getByRole('link', {
+      name: 'Export Tool results as CSV',
+    });
+    expect(link).toHaveAttribute(
+      'download',
+      'jane-tool-results-2024-12-05-2025-01-03.csv',
+    );
+    expect(csvOf(link)).toBe(
+      'Tool,Runs,Succeeded,Failed,Success rate\r\n' +
+        'Bash,2000,1880,120,0.94\r\n' +
+        'Edit,1000,990,10,0.99\r\n' +
+        'mcp__github__create_pull_request,10,7,3,0.7\r\n',
+    );
+  });
+
+  it('explains where tool results come from when there are none, and hides them when suppressed', async () => {
+    let suppressed = false;
+    serveAnalytics(server, {
+      adoption: () => {
+        const { toolResults, ...older } = adoptionResponse;
+        return suppressed
+          ? { ...older, suppressed: true, toolResults: {} }
+          : older;
+      },
+    });
+    const { unmount } = await renderTab(jane);
+
+    expect(
+      await screen.findByText(/No tool results in this period/),
+    ).toHaveTextContent('OTEL_LOGS_EXPORTER=otlp');
+    unmount();
+
+    suppressed = true;
+    await renderTab(platform);
+    const panel = (await screen.findByText('Tool results')).closest(
+      '[class*="MuiCard-root"]',
+    ) as HTMLElement;
+    expect(
+      await within(panel).findByText(
+        'Hidden for privacy: fewer than 4 active people in this period.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Tool results' }),
+    ).not.toBeInTheDocument();
   });
 
   it('shows the quality of the data', async () => {

@@ -12,6 +12,7 @@ import { DailyUsagePanel } from './DailyUsagePanel';
 import { DeliveryComparisonPanel } from './DeliveryComparisonPanel';
 import { MembersPanel } from './MembersPanel';
 import { SubTeamsPanel } from './SubTeamsPanel';
+import { ToolResultsPanel } from './ToolResultsPanel';
 
 /**
  * Props of {@link ClaudeCodeTab}.
@@ -26,7 +27,7 @@ export type ClaudeCodeTabProps = {
 /**
  * The "Claude Code" tab of an entity page: a period picker kept in the URL, the adoption, cost
  * and delivery cards for that period, usage by day and model, delivery against the previous
- * period, on a Group its sub-teams and members, and the quality of the data.
+ * period, tool results, on a Group its sub-teams and members, and the quality of the data.
  *
  * @public
  */
@@ -78,6 +79,9 @@ export function ClaudeCodeTab(props: ClaudeCodeTabProps) {
           <DeliveryComparisonPanel {...panelProps} />
         </Grid>
       )}
+      <Grid item xs={12}>
+        <ToolResultsPanel {...panelProps} />
+      </Grid>
       <Grid item xs={12}>
         <DataQualityPanel />
       </Grid>

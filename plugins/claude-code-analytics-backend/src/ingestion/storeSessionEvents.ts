@@ -1,0 +1,86 @@
+import { DateTime } from 'luxon';
+import { Knex } from 'knex';
+import { insertRows } from '../store/insertRows';
+import { SessionEventRow } from '../store/tables';
+import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
+import { SessionGroup, sessionGroupKey } from './sumSessionUsage';
+import { SessionEvent } from './types';
+
+const MAX_INTEGER = 2 ** 31 - 1;
+
+/** A whole non-negative number that fits an integer column, else null. */
+function storedInteger(value: number | undefined): number | null {
+  if (value === undefined || !Number.isFinite(value)) {
+    return null;
+  }
+  const rounded = Math.round(value);
+  return rounded >= 0 && rounded <= MAX_INTEGER ? rounded : null;
+}
+
+/** The row of an event: the columns are picked one by one, so nothing else can be stored. */
+function toRow(event: SessionEvent): SessionEventRow | undefined {
+  const time = DateTime.fromISO(event.timestamp, { zone: 'utc' });
+  if (!time.isValid) {
+    return undefined;
+  }
+  return {
+    session_id: event.sessionId,
+    event_key: event.eventKey,
+    // Usage without an identity is kept under its session, listed as unmapped, never dropped.
+    identity: event.identity
+      ? normalizeIdentity(event.identity)
+      : `session:${event.sessionId}`,
+    date: time.toISODate()!,
+    provider: event.provider,
+    repository: event.repository ? normalizeRepository(event.repository) : '',
+    kind: event.kind,
+    tool: event.kind === 'tool_result' ? event.tool : '',
+    success: event.kind === 'tool_result' ? event.success : null,
+    duration_ms:
+      event.kind === 'user_prompt' ? null : storedInteger(event.durationMs),
+    status_code:
+      event.kind === 'api_error' ? storedInteger(event.statusCode) : null,
+    prompt_length:
+      event.kind === 'user_prompt' ? storedInteger(event.promptLength) : null,
+  };
+}
+
+/**
+ * Stores session events once each: an event already stored under its (session, event key), e.g.
+ * from an export the exporter retried, is left as it is. Does not re-sum: the caller re-sums the
+ * returned session groups with the rest of its batch (`writeSessionUsage`).
+ *
+ * @returns the session groups (identity, day, provider, repository) of the events.
+ */
+export async function storeSessionEvents(
+  knex: Knex,
+  events: SessionEvent[],
+): Promise<SessionGroup[]> {
+  const rows = new Map<string, SessionEventRow>();
+  for (const event of events) {
+    const row = toRow(event);
+    if (row) {
+      // The same event twice in one batch is one event.
+      rows.set(`${row.session_id}\u0000${row.event_key}`, row);
+    }
+  }
+  if (rows.size === 0) {
+    return [];
+  }
+  await knex.transaction(tx =>
+    insertRows(tx, 'session_events', [...rows.values()], {
+      onConflict: ['session_id', 'event_key'],
+    }),
+  );
+  const groups = new Map<string, SessionGroup>();
+  for (const row of rows.values()) {
+    const group: SessionGroup = {
+      identity: row.identity,
+      date: row.date,
+      provider: row.provider,
+      repository: row.repository,
+    };
+    groups.set(sessionGroupKey(group), group);
+  }
+  return [...groups.values()];
+}
