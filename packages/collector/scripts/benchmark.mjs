@@ -6,14 +6,21 @@
  *   yarn workspace claude-code-analytics-collector benchmark [--gb 1.1] [--runs 3] [--keep]
  *     [--corpus <config dir>]
  *
+ * Besides the one-shot commands, it runs `push --watch` (twice: with the default 200 ms debounce
+ * and with --debounce 0) and times the incremental run inside that long-running process: from
+ * appending 1 MB to one transcript to the stub server having received every new request, with
+ * the process's own wall and CPU time for the cycle (its --stats lines).
+ *
  * Needs scripts/install-ccusage.sh (repo root) to have run for the ccusage columns.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
 import { createServer } from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import readline from 'node:readline';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -195,12 +202,27 @@ async function main() {
     TZ: 'UTC',
     CLAUDE_CONFIG_DIR: configDir,
   };
+  // Counts every line it receives; `linesReached(n)` resolves with the time (hrtime) at which the
+  // request that brought the total to n had been received whole.
+  const stub = { lines: 0, waiters: [] };
+  const linesReached = target =>
+    new Promise(resolve => {
+      if (stub.lines >= target) resolve(process.hrtime.bigint());
+      else stub.waiters.push({ target, resolve });
+    });
   const server = createServer((request, response) => {
     let lines = 0;
     request.on('data', chunk => {
       for (const byte of chunk) if (byte === 10) lines += 1;
     });
     request.on('end', () => {
+      const at = process.hrtime.bigint();
+      stub.lines += lines;
+      stub.waiters = stub.waiters.filter(waiter => {
+        if (stub.lines < waiter.target) return true;
+        waiter.resolve(at);
+        return false;
+      });
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify({ accepted: lines, rejected: [] }));
     });
@@ -362,6 +384,203 @@ async function main() {
         .join(' / ')} s`,
     );
 
+    // push --watch: one long-running process per debounce setting. Each round times a full scan
+    // (`report`, run with a preload that prints its CPU time) and then, in the watcher, the
+    // incremental run after appending 1 MB to one transcript: from just before the append to the
+    // stub having received all of its requests (end to end: inotify, debounce, stat, read,
+    // parse, HTTP), plus the watcher's --stats line for that cycle (wall time from the end of
+    // the debounce to the state file saved, and process.cpuUsage() over the cycle).
+    const cpuPreload = path.join(temp, 'print-cpu.cjs');
+    fs.writeFileSync(
+      cpuPreload,
+      `process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeSync(2, 'cpu-ms ' + (u.user + u.system) / 1000 + '\\n'); });\n`,
+    );
+    const timedReport = async () => {
+      const started = process.hrtime.bigint();
+      const { stderr } = await run(
+        process.execPath,
+        ['-r', cpuPreload, collectorBin, 'report', '--json'],
+        big,
+      );
+      return {
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        cpuMs: Number(/cpu-ms ([\d.]+)/.exec(stderr)[1]),
+      };
+    };
+    const watchState = path.join(temp, 'watch-state.json');
+    const startWatcher = async debounceMs => {
+      fs.rmSync(watchState, { force: true });
+      const child = spawn(
+        process.execPath,
+        [
+          collectorBin,
+          'push',
+          '--watch',
+          '--stats',
+          '--debounce',
+          String(debounceMs),
+          // No periodic rescan during the measurements; its cost is measured when stopping.
+          '--rescan-interval',
+          '3600',
+          '--url',
+          url,
+          '--token',
+          'bench',
+          '--identity',
+          'bench@example.com',
+          '--state',
+          watchState,
+        ],
+        { env, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      // 'cycle' for every --stats line, and once more when the process exits.
+      const events = new EventEmitter();
+      let exitCode;
+      const exited = new Promise(resolve =>
+        child.on('exit', code => {
+          exitCode = code;
+          events.emit('cycle');
+          resolve(code);
+        }),
+      );
+      const cycles = [];
+      readline.createInterface({ input: child.stdout }).on('line', line => {
+        const match =
+          /stats: (\w+) cycle ([\d.]+) ms.*cpu ([\d.]+) ms.* (\d+) request\(s\) sent/.exec(
+            line,
+          );
+        if (match) {
+          cycles.push({
+            kind: match[1],
+            ms: Number(match[2]),
+            cpuMs: Number(match[3]),
+            sent: Number(match[4]),
+          });
+          events.emit('cycle');
+        }
+      });
+      const nextCycle = async () => {
+        while (cycles.length === 0) {
+          if (exitCode !== undefined) {
+            throw new Error(`push --watch exited (${exitCode})`);
+          }
+          await once(events, 'cycle');
+        }
+        return cycles.shift();
+      };
+      const started = process.hrtime.bigint();
+      // The first cycle catches up with the corpus (a full push).
+      const catchUp = await nextCycle();
+      catchUp.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      return {
+        catchUp,
+        nextCycle,
+        stop: async () => {
+          child.kill('SIGTERM');
+          // Stopping lists and checks every file once more: a periodic rescan finding nothing.
+          const rescan = await nextCycle();
+          await exited;
+          return rescan;
+        },
+      };
+    };
+    const watchRuns = {};
+    for (const debounceMs of [200, 0]) {
+      const watcher = await startWatcher(debounceMs);
+      const rounds = [];
+      for (let i = 0; i < runs; i++) {
+        const full = await timedReport();
+        const file = path.join(configDir, 'projects', pick(files));
+        const before = requestCounter;
+        const chunk = sessionLines(
+          path.basename(file, '.jsonl'),
+          '/home/dev/src/project0',
+          1024 * 1024,
+        );
+        // Every generated request is new (and sent once): that many lines must reach the stub.
+        const target = stub.lines + (requestCounter - before);
+        const appendedAt = process.hrtime.bigint();
+        fs.appendFileSync(file, chunk);
+        const receivedAt = await linesReached(target);
+        const round = {
+          full,
+          bytes: Buffer.byteLength(chunk),
+          requests: requestCounter - before,
+          seconds: Number(receivedAt - appendedAt) / 1e9,
+          cycleMs: 0,
+          cpuMs: 0,
+          cycles: 0,
+        };
+        for (let sent = 0; sent < requestCounter - before; ) {
+          const cycle = await watcher.nextCycle();
+          sent += cycle.sent;
+          round.cycleMs += cycle.ms;
+          round.cpuMs += cycle.cpuMs;
+          round.cycles += 1;
+        }
+        rounds.push(round);
+      }
+      const rescan = await watcher.stop();
+      watchRuns[debounceMs] = { catchUp: watcher.catchUp, rounds, rescan };
+      console.log(
+        `push --watch, debounce ${debounceMs} ms: catch-up ${watcher.catchUp.seconds.toFixed(
+          2,
+        )} s; after +1 MB (${rounds
+          .map(r => (r.bytes / 1024 ** 2).toFixed(2))
+          .join(' / ')} MB, ${rounds
+          .map(r => r.requests)
+          .join(' / ')} requests), append -> stub received all: ${rounds
+          .map(r => (1000 * r.seconds).toFixed(1))
+          .join(' / ')} ms, cycle ${rounds
+          .map(r => r.cycleMs.toFixed(1))
+          .join(' / ')} ms, cycle CPU ${rounds
+          .map(r => r.cpuMs.toFixed(1))
+          .join(' / ')} ms (${rounds
+          .map(r => r.cycles)
+          .join(' / ')} cycle(s)); paired full scans ${rounds
+          .map(r => r.full.seconds.toFixed(2))
+          .join(' / ')} s, CPU ${rounds
+          .map(r => (r.full.cpuMs / 1000).toFixed(2))
+          .join(' / ')} s; rescan with nothing new ${rescan.ms.toFixed(
+          1,
+        )} ms, CPU ${rescan.cpuMs.toFixed(1)} ms`,
+      );
+    }
+    const watchSeries = (key, label, values) => {
+      results[key] = { label, min: sorted(values)[0], median: median(values) };
+    };
+    const w200 = watchRuns[200].rounds;
+    const w0 = watchRuns[0].rounds;
+    watchSeries('watchCatchUp', 'push --watch: catch-up (first cycle, full)', [
+      watchRuns[200].catchUp.seconds,
+      watchRuns[0].catchUp.seconds,
+    ]);
+    watchSeries(
+      'watch200',
+      'push --watch +1 MB: append -> stub has all (200 ms debounce)',
+      w200.map(r => r.seconds),
+    );
+    watchSeries(
+      'watch0',
+      'push --watch +1 MB: append -> stub has all (--debounce 0)',
+      w0.map(r => r.seconds),
+    );
+    watchSeries(
+      'watchCycle',
+      'push --watch +1 MB: cycle wall time (no debounce; stat, read, send, save)',
+      [...w200, ...w0].map(r => r.cycleMs / 1000),
+    );
+    watchSeries(
+      'watchCpu',
+      'push --watch +1 MB: cycle CPU time (process.cpuUsage)',
+      [...w200, ...w0].map(r => r.cpuMs / 1000),
+    );
+    watchSeries(
+      'watchRescan',
+      'push --watch: rescan with nothing new (every 30 s)',
+      [watchRuns[200].rescan.ms / 1000, watchRuns[0].rescan.ms / 1000],
+    );
+
     if (fs.existsSync(ccusage.v17)) {
       await measure('v17', 'ccusage v17 daily (full scan)', () =>
         ccusageDaily('v17'),
@@ -428,6 +647,52 @@ async function main() {
         (100 * results.idlePush.median) /
         full.median
       ).toFixed(1)}%`,
+    );
+    const percent = value => `${(100 * value).toFixed(2)}%`;
+    const watchTarget = (label, rounds, value) => {
+      // Per round, against the full scan run just before it (same load).
+      const ratios = rounds.map(round => value(round) / round.full.seconds);
+      const r = median(ratios);
+      console.log(
+        `- ${label}: ${percent(r)} (${percent(
+          sorted(ratios)[0],
+        )}) of the full scan; per-round ratios, median ${(
+          1000 * median(rounds.map(value))
+        ).toFixed(1)} ms against ${median(
+          rounds.map(round => round.full.seconds),
+        ).toFixed(2)} s; target < 2%: ${verdict(r < 0.02)}`,
+      );
+    };
+    watchTarget(
+      'push --watch after +1 MB, append -> stub has every request, default 200 ms debounce',
+      w200,
+      r => r.seconds,
+    );
+    watchTarget(
+      'push --watch after +1 MB, append -> stub has every request, --debounce 0',
+      w0,
+      r => r.seconds,
+    );
+    watchTarget(
+      'push --watch after +1 MB, the cycle alone (no debounce: stat, read, parse, send, save state)',
+      [...w200, ...w0],
+      r => r.cycleMs / 1000,
+    );
+    const all = [...w200, ...w0];
+    const cpuRatios = all.map(r => r.cpuMs / r.full.cpuMs);
+    console.log(
+      `- push --watch after +1 MB, CPU time of the cycle vs CPU time of the full scan: ${percent(
+        median(cpuRatios),
+      )} (${percent(sorted(cpuRatios)[0])}); median ${median(
+        all.map(r => r.cpuMs),
+      ).toFixed(1)} ms against ${(
+        median(all.map(r => r.full.cpuMs)) / 1000
+      ).toFixed(2)} s`,
+    );
+    console.log(
+      `- push --watch, periodic rescan finding nothing (every 30 s by default): ${(
+        1000 * results.watchRescan.median
+      ).toFixed(1)} ms`,
     );
     console.log(
       `\nTotal tokens on the final corpus: ${JSON.stringify(totals)}`,

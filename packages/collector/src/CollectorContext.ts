@@ -14,6 +14,11 @@ export type CollectorContext = {
   fetch: ImportFetch;
   sleep?: (ms: number) => Promise<void>;
   /**
+   * Subscribes to the requests to stop a long-running command (`push --watch`): SIGINT and
+   * SIGTERM by default. Returns the function that unsubscribes.
+   */
+  onStopSignal?: (listener: (signal: string) => void) => () => void;
+  /**
    * Script of the bundled transcript scan worker; large scans are then spread over worker threads.
    * Set by the launcher when it runs the bundle.
    */

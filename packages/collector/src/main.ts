@@ -56,6 +56,22 @@ function createProgram(context: CollectorContext): Command {
       'config file (default: ~/.claude-code-analytics/collector.json)',
     )
     .option('--claude-dir <dirs>', CLAUDE_DIR_HELP)
+    .option(
+      '--watch',
+      'keep running: send new requests as the transcripts change, until SIGINT or SIGTERM',
+    )
+    .option(
+      '--debounce <ms>',
+      'with --watch: quiet time after a change before reading it (default: 200)',
+    )
+    .option(
+      '--rescan-interval <seconds>',
+      'with --watch: list and check every transcript this often, in case a change was missed (default: 30)',
+    )
+    .option(
+      '--stats',
+      'with --watch: print the time and CPU time of every cycle',
+    )
     .action(options => runPush(options, context));
 
   return program;
@@ -77,6 +93,13 @@ export async function main(
     stdout: text => process.stdout.write(text),
     stderr: text => process.stderr.write(text),
     fetch: nodeHttpFetch,
+    onStopSignal: listener => {
+      const signals = ['SIGINT', 'SIGTERM'] as const;
+      // Once: after the first signal, a second one terminates the process at once.
+      signals.forEach(signal => process.once(signal, listener));
+      return () =>
+        signals.forEach(signal => process.removeListener(signal, listener));
+    },
     ...context,
   };
   try {

@@ -34,6 +34,23 @@ describe('GitAttribution', () => {
     await expect(GitAttribution.create().repositoryOf(repo)).resolves.toBe(
       'acme/other',
     );
+
+    // A long-running process asks again once an answer is older than maxAgeMs.
+    let now = 0;
+    const aging = GitAttribution.create({ maxAgeMs: 1000, now: () => now });
+    await expect(aging.repositoryOf(repo)).resolves.toBe('acme/other');
+    execFileSync('git', [
+      '-C',
+      repo,
+      'remote',
+      'set-url',
+      'origin',
+      'https://github.com/acme/third',
+    ]);
+    now = 999;
+    await expect(aging.repositoryOf(repo)).resolves.toBe('acme/other');
+    now = 1000;
+    await expect(aging.repositoryOf(repo)).resolves.toBe('acme/third');
   });
 
   it('has no repository for missing directories, folders outside git and unknown cwd', async () => {

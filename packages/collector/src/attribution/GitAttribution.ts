@@ -12,23 +12,56 @@ async function git(args: string[]): Promise<string | undefined> {
 }
 
 /**
+ * Options of {@link GitAttribution.create}.
+ *
+ * @public
+ */
+export type GitAttributionOptions = {
+  /**
+   * How long an answer of git is reused; by default for the life of the object. A long-running
+   * process sets it, so that a remote added or changed later is seen.
+   */
+  maxAgeMs?: number;
+  now?: () => number;
+};
+
+type Cached = { at: number; value: Promise<string | undefined> };
+
+/**
  * Attributes transcript usage to a repository (the `origin` remote of the session's working
  * directory) and to a person (the git user email), asking git once per directory.
  *
  * @public
  */
 export class GitAttribution {
-  private readonly repositories = new Map<
-    string,
-    Promise<string | undefined>
-  >();
-  private identity?: Promise<string | undefined>;
+  private readonly repositories = new Map<string, Cached>();
+  private identity?: Cached;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
 
-  private constructor() {}
+  private constructor(options: GitAttributionOptions) {
+    this.maxAgeMs = options.maxAgeMs ?? Infinity;
+    this.now = options.now ?? Date.now;
+  }
 
   /** Creates an attribution with empty caches. */
-  static create(): GitAttribution {
-    return new GitAttribution();
+  static create(options: GitAttributionOptions = {}): GitAttribution {
+    return new GitAttribution(options);
+  }
+
+  /** The cached answer if it is recent enough, else `ask()`'s, cached. */
+  private cached(
+    entry: Cached | undefined,
+    ask: () => Promise<string | undefined>,
+    store: (entry: Cached) => void,
+  ): Promise<string | undefined> {
+    const now = this.now();
+    if (entry && now - entry.at < this.maxAgeMs) {
+      return entry.value;
+    }
+    const fresh = { at: now, value: ask() };
+    store(fresh);
+    return fresh.value;
   }
 
   /**
@@ -39,9 +72,9 @@ export class GitAttribution {
     if (!cwd) {
       return Promise.resolve(undefined);
     }
-    let repository = this.repositories.get(cwd);
-    if (!repository) {
-      repository = (async () => {
+    return this.cached(
+      this.repositories.get(cwd),
+      async () => {
         // git -C on a missing folder fails anyway; checking first avoids spawning a process.
         const exists = await fs.stat(cwd).then(
           stat => stat.isDirectory(),
@@ -58,15 +91,19 @@ export class GitAttribution {
           'remote.origin.url',
         ]);
         return url ? normalizeRemoteUrl(url) : undefined;
-      })();
-      this.repositories.set(cwd, repository);
-    }
-    return repository;
+      },
+      entry => this.repositories.set(cwd, entry),
+    );
   }
 
   /** The `user.email` of the git configuration, or undefined when none is set. */
   gitUserEmail(): Promise<string | undefined> {
-    this.identity ??= git(['config', '--get', 'user.email']);
-    return this.identity;
+    return this.cached(
+      this.identity,
+      () => git(['config', '--get', 'user.email']),
+      entry => {
+        this.identity = entry;
+      },
+    );
   }
 }

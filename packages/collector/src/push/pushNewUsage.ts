@@ -2,11 +2,15 @@ import type { RequestRecord } from 'backstage-plugin-claude-code-analytics-commo
 import type { GitAttribution } from '../attribution/GitAttribution';
 import { toRequestRecord } from '../records/toRequestRecord';
 import {
+  type CollectorState,
   loadCollectorState,
   saveCollectorState,
 } from '../state/CollectorState';
 import { SentKeys } from '../state/SentKeys';
-import type { TranscriptReader } from '../transcripts/TranscriptReader';
+import type {
+  IncrementalScan,
+  TranscriptReader,
+} from '../transcripts/TranscriptReader';
 import type { ImportClient } from './ImportClient';
 
 /**
@@ -63,13 +67,63 @@ export type PushSummary = {
 export async function pushNewUsage(
   options: PushNewUsageOptions,
 ): Promise<PushSummary> {
-  const now = options.now ?? (() => new Date());
   const state = await loadCollectorState(options.statePath);
   const sent = SentKeys.fromState(state);
   const scan = await options.reader.readNew(state, sent);
+  const { summary } = await sendScan(scan, state, sent, options);
+  return summary;
+}
+
+/**
+ * Options of {@link sendScan}.
+ *
+ * @public
+ */
+export type SendScanOptions = Omit<PushNewUsageOptions, 'reader'> & {
+  /**
+   * When true, a state change that sends nothing (files that only grew by lines without new
+   * requests, deleted files) is not saved at once but left to the caller (`unsaved` in the
+   * outcome), which saves it with the next accepted batch or later: losing it costs a re-read,
+   * never a request. A long-running watcher uses it to skip a write per transcript change.
+   */
+  deferSaveWithoutRequests?: boolean;
+  /** Defaults to {@link saveCollectorState}. */
+  saveState?: (path: string, state: CollectorState) => Promise<void>;
+};
+
+/**
+ * Outcome of {@link sendScan}.
+ *
+ * @public
+ */
+export type SendScanOutcome = {
+  summary: PushSummary;
+  /** True when `state` holds changes that are not in the state file yet. */
+  unsaved: boolean;
+};
+
+/**
+ * Sends the usages of an incremental scan in batches and moves `state` (in memory, with `sent`
+ * writing into it) and the state file along: after each accepted batch, the batch's keys and the
+ * offsets of the files whose new requests have all been accepted are saved. A failed batch
+ * throws and leaves `state` and the state file at the last accepted batch, so a later scan
+ * against the same `state` sends exactly what is missing.
+ *
+ * @public
+ */
+export async function sendScan(
+  scan: IncrementalScan,
+  state: CollectorState,
+  sent: SentKeys,
+  options: SendScanOptions,
+): Promise<SendScanOutcome> {
+  const now = options.now ?? (() => new Date());
+  const save = options.saveState ?? saveCollectorState;
 
   const identity =
-    options.identity ?? (await options.attribution.gitUserEmail());
+    scan.usages.length > 0
+      ? options.identity ?? (await options.attribution.gitUserEmail())
+      : undefined;
   // One git call per working directory, one after the other.
   const repositories = new Map<string | undefined, string | undefined>();
   for (const { usage } of scan.usages) {
@@ -101,12 +155,13 @@ export async function pushNewUsage(
     }
   };
   commitFilesUpTo(0);
-  if (
+  let unsaved =
     pendingFiles.size < Object.keys(scan.nextFiles).length ||
-    scan.deletedFiles.length > 0
-  ) {
+    scan.deletedFiles.length > 0;
+  if (unsaved && !options.deferSaveWithoutRequests) {
     // Files without new requests (or whose requests were all sent before) move at once.
-    await saveCollectorState(options.statePath, state);
+    await save(options.statePath, state);
+    unsaved = false;
   }
 
   const summary: PushSummary = {
@@ -142,7 +197,11 @@ export async function pushNewUsage(
     }
     commitFilesUpTo(start + batch.length);
     sent.prune();
-    await saveCollectorState(options.statePath, state);
+    // From here the batch counts as sent in memory; should the save fail, the state file is
+    // behind and a restart sends the batch again (the backend keeps one copy per request).
+    unsaved = true;
+    await save(options.statePath, state);
+    unsaved = false;
   }
-  return summary;
+  return { summary, unsaved };
 }

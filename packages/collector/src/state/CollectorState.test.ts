@@ -133,6 +133,10 @@ describe('SentKeys', () => {
     expect(busy.has('k1', 2)).toBe(true);
     expect(busy.has('k3', 1)).toBe(true);
     expect(state.sessions.busy.updatedAt).toBe(at(5).toISOString());
+    // The same object (a long-running watcher's) forgets the dropped keys too.
+    expect(sent.has('k2', 1)).toBe(false);
+    expect(sent.has('x', 1)).toBe(false);
+    expect(sent.has('k1', 2)).toBe(true);
   });
 
   it('moves a key sent again to the end, never cutting into other keys', () => {

@@ -42,6 +42,8 @@ export class SentKeys {
   private index?: Map<string, number>;
   private lastDate?: Date;
   private lastIsoString = '';
+  /** Sessions added to since the last prune. */
+  private readonly touched = new Set<SessionState>();
 
   private constructor(
     private readonly state: CollectorState,
@@ -103,6 +105,7 @@ export class SentKeys {
     }
     session.keys += hashed;
     session.totals.push(total);
+    this.touched.add(session);
   }
 
   /** `date.toISOString()`, once per date: a batch adds all its keys with the same date. */
@@ -114,19 +117,26 @@ export class SentKeys {
     return this.lastIsoString;
   }
 
-  /** Drops the oldest keys and the least recently updated sessions beyond the limits. */
+  /**
+   * Drops the oldest keys and the least recently updated sessions beyond the limits. The index is
+   * then built again on next use, so that a long-running process knows exactly the keys of the
+   * state file, as a new process would. Only the sessions added to since the last call are
+   * checked for their key count.
+   */
   prune(): void {
-    for (const session of Object.values(this.state.sessions)) {
+    for (const session of this.touched) {
       const excess = session.totals.length - this.limits.maxKeysPerSession;
       if (excess > 0) {
         session.keys = session.keys.slice(excess * SENT_KEY_LENGTH);
         session.totals = session.totals.slice(excess);
+        this.index = undefined;
       }
     }
-    const sessions = Object.entries(this.state.sessions);
-    if (sessions.length <= this.limits.maxSessions) {
+    this.touched.clear();
+    if (Object.keys(this.state.sessions).length <= this.limits.maxSessions) {
       return;
     }
+    const sessions = Object.entries(this.state.sessions);
     sessions.sort(([, a], [, b]) => a.updatedAt.localeCompare(b.updatedAt));
     for (const [id] of sessions.slice(
       0,
@@ -134,6 +144,7 @@ export class SentKeys {
     )) {
       delete this.state.sessions[id];
     }
+    this.index = undefined;
   }
 }
 

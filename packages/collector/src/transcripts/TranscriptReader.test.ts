@@ -160,6 +160,44 @@ describe('TranscriptReader', () => {
         join(project, 't.jsonl'),
       ]);
     });
+
+    it('reads only the files it is given, and reports those that are gone', async () => {
+      write('s.jsonl', [assistantLine({ messageId: 'a', requestId: 'ra' })]);
+      write('t.jsonl', [assistantLine({ messageId: 'b', requestId: 'rb' })]);
+      const { state } = await pushRun();
+      const s = join(project, 's.jsonl');
+      const t = join(project, 't.jsonl');
+      appendFileSync(
+        s,
+        `${assistantLine({ messageId: 'c', requestId: 'rc' })}\n`,
+      );
+      appendFileSync(
+        t,
+        `${assistantLine({ messageId: 'd', requestId: 'rd' })}\n`,
+      );
+      const sent = SentKeys.fromState(state);
+
+      const onlyS = await reader.readNew(state, sent, [s, s]);
+      expect(onlyS.usages.map(u => u.usage.messageId)).toEqual(['c']);
+      expect(Object.keys(onlyS.nextFiles)).toEqual([s]);
+      expect(onlyS).toMatchObject({
+        deletedFiles: [],
+        filesChecked: 1,
+        filesRead: 1,
+      });
+
+      rmSync(t);
+      const gone = await reader.readNew(state, sent, [
+        t,
+        join(project, 'never-there.jsonl'),
+        project,
+      ]);
+      expect(gone).toMatchObject({
+        usages: [],
+        deletedFiles: [t],
+        filesRead: 0,
+      });
+    });
   });
 
   it('reads the same with worker threads', async () => {

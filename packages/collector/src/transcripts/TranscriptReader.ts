@@ -50,6 +50,12 @@ export type IncrementalScan = {
   /** Files in the state that no longer exist. */
   deletedFiles: string[];
   malformedLines: number;
+  /** Files whose `stat` was taken. */
+  filesChecked: number;
+  /** Files read (new, grown, truncated or replaced). */
+  filesRead: number;
+  /** Bytes those reads covered (from each file's offset to its size when listed). */
+  bytesRead: number;
 };
 
 /**
@@ -145,19 +151,34 @@ export class TranscriptReader {
    * (rotated, truncated, replaced) is read again from the start; the sent keys keep its old
    * requests from being sent twice. Usages already sent with at least the same token total are
    * left out. An unchanged file costs one `stat`.
+   *
+   * `changedPaths` limits the run to those transcript files (the ones a file system watcher saw
+   * change) instead of listing every file: one of them that no longer exists is reported as
+   * deleted, and the other files of the state are left alone.
    */
   async readNew(
     state: CollectorState,
     sent: SentKeys,
+    changedPaths?: Iterable<string>,
   ): Promise<IncrementalScan> {
-    const files = await findTranscriptFiles(this.options.configDirs);
+    const files = changedPaths
+      ? [...new Set(changedPaths)].sort()
+      : await findTranscriptFiles(this.options.configDirs);
+    const deletedFiles: string[] = [];
     const requests: FileScanRequest[] = [];
     const fileStates: FileState[] = [];
+    let bytesRead = 0;
     for (const path of files) {
       let stat;
       try {
         stat = statSync(path, { bigint: true });
-      } catch {
+      } catch (error: any) {
+        if (changedPaths && error?.code === 'ENOENT' && state.files[path]) {
+          deletedFiles.push(path);
+        }
+        continue;
+      }
+      if (changedPaths && !stat.isFile()) {
         continue;
       }
       const size = Number(stat.size);
@@ -175,12 +196,9 @@ export class TranscriptReader {
         previous?.inode === inode &&
         size >= previous.offset &&
         size >= previous.size;
-      requests.push({
-        path,
-        start: continues ? previous.offset : 0,
-        size,
-        includeUnterminatedLine: false,
-      });
+      const start = continues ? previous.offset : 0;
+      requests.push({ path, start, size, includeUnterminatedLine: false });
+      bytesRead += size - start;
       fileStates.push({ size, inode, mtimeMs, offset: 0 });
     }
 
@@ -206,13 +224,23 @@ export class TranscriptReader {
       lastUsageIndex[path] = last;
     });
 
-    const listed = new Set(files);
+    if (!changedPaths) {
+      const listed = new Set(files);
+      for (const path of Object.keys(state.files)) {
+        if (!listed.has(path)) {
+          deletedFiles.push(path);
+        }
+      }
+    }
     return {
       usages: collector.usages,
       nextFiles,
       lastUsageIndex,
-      deletedFiles: Object.keys(state.files).filter(path => !listed.has(path)),
+      deletedFiles,
       malformedLines,
+      filesChecked: files.length,
+      filesRead: requests.length,
+      bytesRead,
     };
   }
 }
