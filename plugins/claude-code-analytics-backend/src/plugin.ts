@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { claudeCodeAnalyticsPermissions } from 'backstage-plugin-claude-code-analytics-common';
 import { readAnalyticsConfig } from './config/readAnalyticsConfig';
 import { OwnershipIndexer } from './ownership/OwnershipIndexer';
+import { DeliveryRollups } from './rollups/DeliveryRollups';
 import { RollupEngine } from './rollups/RollupEngine';
 import { createRouter } from './service/router';
 import { AdminApiClient } from './sources/adminApi/AdminApiClient';
@@ -61,7 +62,11 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
         }
         permissionsRegistry.addPermissions(claudeCodeAnalyticsPermissions);
 
-        const rollups = RollupEngine.create({ knex, logger });
+        const rollups = RollupEngine.create({
+          knex,
+          logger,
+          delivery: DeliveryRollups.create({ knex, logger }),
+        });
         const ownership = OwnershipIndexer.create({
           knex,
           catalog,

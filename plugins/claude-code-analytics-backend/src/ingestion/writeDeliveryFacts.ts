@@ -4,6 +4,10 @@ import {
 } from 'backstage-plugin-claude-code-analytics-common';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
+import {
+  enqueueAuthoredMerges,
+  enqueueDeliveryRepositories,
+} from '../rollups/DeliveryRollups';
 import { ATTRIBUTION_WINDOW_DAYS } from '../rollups/RollupEngine';
 import { enqueueUserDays } from '../rollups/rollupQueue';
 import { chunked } from '../store/chunked';
@@ -76,7 +80,8 @@ function optionalInstant(timestamp: string | undefined): string | null {
  * (re)linked to the latest successful production deployment of their repository that finished
  * before them, whatever order the records arrive in. Merged pull requests weigh the estimated
  * attribution of their author's usage around the merge, so those user-days are queued for
- * recomputation.
+ * recomputation. The repositories written are queued for their delivery rollups, and the people
+ * entities of the authors of merged pull requests for their counts, on the merge days.
  */
 export async function writeDeliveryFacts(
   knex: Knex,
@@ -116,6 +121,19 @@ export async function writeDeliveryFacts(
         source,
       };
     });
+    // The merges these rows replace: a changed merge day or author changes two days' counts.
+    const replacedMerges: Array<{ identity: string; date: string }> = [];
+    for (const chunk of chunked(prRows, 250)) {
+      for (const row of await tx('pull_requests')
+        .select('author', 'merged_date')
+        .whereIn(
+          ['repository', 'number'],
+          chunk.map(r => [r.repository, r.number]),
+        )
+        .whereNotNull('merged_date')) {
+        replacedMerges.push({ identity: row.author, date: row.merged_date });
+      }
+    }
     for (const chunk of chunked(prRows, 300)) {
       await tx('pull_requests')
         .insert(chunk)
@@ -229,6 +247,16 @@ export async function writeDeliveryFacts(
       }
     }
     await enqueueUserDays(tx, userDays);
+    // Delivery rollups: the repositories' summaries, and the authors' counts of merged PRs.
+    await enqueueDeliveryRepositories(tx, repositories);
+    await enqueueAuthoredMerges(tx, [
+      ...replacedMerges,
+      ...prRows.flatMap(row =>
+        row.merged_date
+          ? [{ identity: row.author, date: row.merged_date }]
+          : [],
+      ),
+    ]);
 
     const written = prRows.length + deploymentRows.length + incidentRows.length;
     await tx('source_status')
@@ -297,6 +325,7 @@ export async function applyProductionPattern(
     const count = changed.true.length + changed.false.length;
     if (count > 0) {
       await linkIncidents(tx, [slug]);
+      await enqueueDeliveryRepositories(tx, [slug]);
     }
     return count;
   });

@@ -6,6 +6,7 @@ import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createHash } from 'crypto';
 import { Knex } from 'knex';
+import { enqueueOwnershipChanges } from '../rollups/DeliveryRollups';
 import { enqueueEntityDays, enqueueUserDays } from '../rollups/rollupQueue';
 import { chunked } from '../store/chunked';
 import { buildOwnershipIndex, OwnershipIndex } from './buildOwnershipIndex';
@@ -348,5 +349,8 @@ export class OwnershipIndexer {
       }
     }
     await enqueueEntityDays(tx, entityDays);
+
+    // Delivery rollups: entities whose repositories or members changed, on the days with data.
+    await enqueueOwnershipChanges(tx, diffs);
   }
 }

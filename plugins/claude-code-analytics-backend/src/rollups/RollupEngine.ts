@@ -6,11 +6,13 @@ import { insertRows } from '../store/insertRows';
 import {
   ACTIVITY_COLUMNS,
   TOKEN_COLUMNS,
+  TOOL_COLUMNS,
   UsageFactRow,
   UsageModelFactRow,
   UsageToolFactRow,
 } from '../store/tables';
 import { attributeUsage } from './attributeUsage';
+import { DeliveryRollups } from './DeliveryRollups';
 import { RawUserDay, reconcileUserDay } from './reconcileUserDay';
 import {
   dequeue,
@@ -53,10 +55,16 @@ export class RollupEngine {
   private constructor(
     private readonly knex: Knex,
     private readonly logger: LoggerService,
+    private readonly delivery?: DeliveryRollups,
   ) {}
 
-  static create(options: { knex: Knex; logger: LoggerService }) {
-    return new RollupEngine(options.knex, options.logger);
+  /** `delivery`: the delivery rollups, processed in the same runs as the usage rollups. */
+  static create(options: {
+    knex: Knex;
+    logger: LoggerService;
+    delivery?: DeliveryRollups;
+  }) {
+    return new RollupEngine(options.knex, options.logger, options.delivery);
   }
 
   /**
@@ -74,6 +82,7 @@ export class RollupEngine {
           this.again = false;
           await this.processUserQueue();
           await this.processEntityQueue();
+          await this.delivery?.run();
         } while (this.again);
       } finally {
         this.running = undefined;
@@ -318,8 +327,10 @@ export class RollupEngine {
       [...entityRefs, date],
     );
     await tx.raw(
-      `INSERT INTO entity_tool_daily (entity_ref, date, tool, accepted, rejected)
-       SELECT s.entity_ref, f.date, f.tool, SUM(f.accepted), SUM(f.rejected)
+      `INSERT INTO entity_tool_daily (entity_ref, date, tool, ${TOOL_COLUMNS.join(
+        ', ',
+      )})
+       SELECT s.entity_ref, f.date, f.tool, ${sums(TOOL_COLUMNS)}
        FROM usage_tool_facts f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
        WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date = ?
        GROUP BY s.entity_ref, f.date, f.tool`,

@@ -1,12 +1,17 @@
 import {
   CostResponse,
   DateRange,
+  DeliverySummary,
   eachDay,
   isSuppressed,
   microsToUsd,
 } from 'backstage-plugin-claude-code-analytics-common';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
+import {
+  countAuthoredMergedPullRequests,
+  readEntityDeliverySummaries,
+} from '../rollups/DeliveryRollups';
 import { toNumber } from '../store/tables';
 import { countActiveUsers } from './countActiveUsers';
 
@@ -14,50 +19,30 @@ const PEOPLE_KINDS = ['user', 'group'];
 
 /**
  * Merged pull requests in a range: authored by an entity's members for people (User, Group), merged
- * into the entity's repositories for services (Component, System, Domain).
+ * into the entity's repositories for services (Component, System, Domain). Both from the delivery
+ * rollups: the daily counts of authored merged pull requests, or the entity's delivery summary.
  */
 async function countMergedPullRequests(
   knex: Knex,
   entityRef: string,
   kind: string,
   range: DateRange,
+  delivery: DeliverySummary,
 ): Promise<number> {
-  const query = knex('pull_requests as p').whereBetween('p.merged_date', [
-    range.from,
-    range.to,
-  ]);
   if (PEOPLE_KINDS.includes(kind)) {
-    query
-      .join('user_identities as i', 'i.identity', 'p.author')
-      .join('entity_members as m', 'm.user_ref', 'i.user_ref')
-      .where('m.entity_ref', entityRef);
-  } else {
-    query
-      .join('repository_components as r', 'r.repository', 'p.repository')
-      .join('entity_components as e', 'e.component_ref', 'r.component_ref')
-      .where('e.entity_ref', entityRef);
+    return countAuthoredMergedPullRequests(knex, entityRef, range);
   }
-  const [{ n }] = await query.select(
-    knex.raw('COUNT(DISTINCT p.repository || ? || p.number) as n', ['#']),
+  return (
+    delivery.pullRequests.aiAssisted.merged + delivery.pullRequests.other.merged
   );
-  return toNumber(n);
 }
 
-/** Successful production deployments of the components an entity delivers, in a range. */
-async function countDeployments(
-  knex: Knex,
-  entityRef: string,
-  range: DateRange,
-): Promise<number> {
-  const rows = await knex('deployments as d')
-    .join('repository_components as r', 'r.repository', 'd.repository')
-    .join('entity_components as e', 'e.component_ref', 'r.component_ref')
-    .where('e.entity_ref', entityRef)
-    .where('d.status', 'success')
-    .where('d.production', true)
-    .whereBetween('d.finished_date', [range.from, range.to])
-    .distinct('d.repository', 'd.id');
-  return rows.length;
+/**
+ * Successful production deployments of the components an entity delivers, in a range, from the
+ * entity's delivery summary of the range.
+ */
+function countDeployments(delivery: DeliverySummary): number {
+  return delivery.deployments.all.successful;
 }
 
 const per = (usd: number, count: number) =>
@@ -128,13 +113,17 @@ export async function getCost(
   };
   const prompt = tokens.input + tokens.cacheRead + tokens.cacheCreation;
   const active = activeUsers;
+  const [delivery] = await readEntityDeliverySummaries(knex, entityRef, [
+    range,
+  ]);
   const mergedPullRequests = await countMergedPullRequests(
     knex,
     entityRef,
     kind,
     range,
+    delivery,
   );
-  const deployments = await countDeployments(knex, entityRef, range);
+  const deployments = countDeployments(delivery);
   const monthToDateUsd = microsToUsd(toNumber(monthToDate));
   const daysElapsed = DateTime.fromISO(range.to, { zone: 'utc' }).day;
 

@@ -11,7 +11,11 @@ import {
   isProductionDeployment,
 } from './isProductionDeployment';
 import { linkIncidentsToDeployments } from './linkIncidentsToDeployments';
-import { parseInstant, parseOptionalInstant } from './parseInstant';
+import {
+  deploymentFinishedAtMs,
+  parseInstant,
+  parseOptionalInstant,
+} from './parseInstant';
 import {
   computePullRequestSpans,
   PullRequestSpans,
@@ -82,13 +86,29 @@ export function collectDeliveryFacts(
     production,
   );
   const successes = DeploymentTimeline.create(deployments, d => d.repository);
-  const finishOf = (d: DeliveryDeployment) =>
-    parseInstant(d.finishedAt, `finishedAt of deployment ${d.id}`);
+  const finishOf = deploymentFinishedAtMs;
   const carried = (d: DeliveryDeployment) =>
     d.pullRequests.flatMap(number => {
       const pr = prsByKey.get(pullRequestKey(d.repository, number));
       return pr ? [pr] : [];
     });
+  // Pull requests by repository and title, for the reverts that name theirs; built on the first.
+  let byTitle: Map<string, DeliveryPullRequest[]> | undefined;
+  const withTitle = (repository: string, title: string) => {
+    if (!byTitle) {
+      byTitle = new Map();
+      for (const pr of input.pullRequests) {
+        const key = repositoryItemKey(pr.repository, pr.title ?? '');
+        const list = byTitle.get(key);
+        if (list) {
+          list.push(pr);
+        } else {
+          byTitle.set(key, [pr]);
+        }
+      }
+    }
+    return byTitle.get(repositoryItemKey(repository, title)) ?? [];
+  };
 
   const failedKeys = new Set<string>();
   const reworkKeys = new Set<string>();
@@ -163,7 +183,7 @@ export function collectDeliveryFacts(
         revert,
         deployment,
         finishedAtMs,
-        input.pullRequests,
+        withTitle(revert.repository, revertedTitle(revert.title) ?? ''),
         firstDeployments,
         finishOf,
       );
@@ -218,7 +238,8 @@ export function collectDeliveryFacts(
 /**
  * The deployment a revert undoes: the first production deployment of the pull request its
  * `Revert "<title>"` title names (same repository; of several such, the latest that finished
- * before the revert's deployment). Undefined when it cannot be told.
+ * before the revert's deployment). Undefined when it cannot be told. `pullRequests` holds at least
+ * the pull requests of the revert's repository with that title, in input order.
  */
 function findRevertedDeployment(
   revert: DeliveryPullRequest,

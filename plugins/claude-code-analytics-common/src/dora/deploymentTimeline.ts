@@ -1,5 +1,5 @@
 import { DeliveryDeployment } from './deliveryInput';
-import { parseInstant } from './parseInstant';
+import { deploymentFinishedAtMs } from './parseInstant';
 
 type Entry = { deployment: DeliveryDeployment; finishedAtMs: number };
 
@@ -25,10 +25,7 @@ export class DeploymentTimeline {
       }
       const entry = {
         deployment,
-        finishedAtMs: parseInstant(
-          deployment.finishedAt,
-          `finishedAt of deployment ${deployment.id}`,
-        ),
+        finishedAtMs: deploymentFinishedAtMs(deployment),
       };
       const key = keyOf(deployment);
       const group = groups.get(key);

@@ -4,7 +4,7 @@ import {
   DEFAULT_PRODUCTION_ENVIRONMENT,
   isProductionDeployment,
 } from './isProductionDeployment';
-import { parseInstant } from './parseInstant';
+import { deploymentFinishedAtMs } from './parseInstant';
 
 /**
  * For every pull request some deployment carries, the first successful production deployment of
@@ -29,10 +29,7 @@ export function findFirstProductionDeployments(
     ) {
       continue;
     }
-    const finishedAtMs = parseInstant(
-      deployment.finishedAt,
-      `finishedAt of deployment ${deployment.id}`,
-    );
+    const finishedAtMs = deploymentFinishedAtMs(deployment);
     for (const number of deployment.pullRequests) {
       const key = pullRequestKey(deployment.repository, number);
       const known = first.get(key);
