@@ -55,7 +55,8 @@ const { url, headers, logs, metrics, people, seconds, clients } = workerData;
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
 const deadline = Date.now() + seconds * 1000;
-const baseNano = BigInt(Date.now() - 3600000) * 1000000n;
+// Metric intervals within today (UTC), one millisecond apart per client and export.
+const baseNano = BigInt(Date.now() - (Date.now() % 86400000) + 60000) * 1000000n;
 const latencies = [];
 let errors = 0, logsSent = 0, metricsSent = 0, duplicates = 0;
 
@@ -86,7 +87,7 @@ async function client(c) {
     const isMetrics = k % 12 === 5;
     let body;
     if (isMetrics) {
-      const start = baseNano + BigInt(c * 1000000 + k) * 1000000n;
+      const start = baseNano + BigInt(c * 100000 + k) * 1000000n;
       body = metrics.replaceAll('__EMAIL__', person).replaceAll('__SESSION__', session)
         .replaceAll('__START__', String(start)).replaceAll('__END__', String(start + 500000n));
     } else {
