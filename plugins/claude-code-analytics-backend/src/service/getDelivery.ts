@@ -30,27 +30,33 @@ export async function getDelivery(
     from: shift(range.from, -range.days),
     to: shift(range.from, -1),
   };
-  const [summary, previousSummary] = await readEntityDeliverySummaries(
-    knex,
-    entityRef,
-    [range, previous],
-  );
+  // Independent reads: concurrent on PostgreSQL, one after the other on SQLite.
+  const [
+    [summary, previousSummary],
+    [{ components }],
+    [{ componentsWithData }],
+  ] = await Promise.all([
+    readEntityDeliverySummaries(knex, entityRef, [range, previous]),
+    knex('entity_components')
+      .count({ components: '*' })
+      .where('entity_ref', entityRef),
+    // Components whose repositories have any delivery data: one index probe per repository.
+    knex('entity_components as ec')
+      .join(
+        'repository_components as rc',
+        'rc.component_ref',
+        'ec.component_ref',
+      )
+      .where('ec.entity_ref', entityRef)
+      .whereExists(
+        knex('repository_delivery_daily as rd')
+          .select(knex.raw('1'))
+          .whereRaw('rd.repository = rc.repository'),
+      )
+      .countDistinct({ componentsWithData: 'rc.component_ref' }),
+  ]);
   const period = deliveryPeriod(range.from, range.to);
   const split = aiAssistanceSplitFromSummary(summary, period);
-
-  const [{ components }] = await knex('entity_components')
-    .count({ components: '*' })
-    .where('entity_ref', entityRef);
-  // Components whose repositories have any delivery data: one index probe per repository.
-  const [{ componentsWithData }] = await knex('entity_components as ec')
-    .join('repository_components as rc', 'rc.component_ref', 'ec.component_ref')
-    .where('ec.entity_ref', entityRef)
-    .whereExists(
-      knex('repository_delivery_daily as rd')
-        .select(knex.raw('1'))
-        .whereRaw('rd.repository = rc.repository'),
-    )
-    .countDistinct({ componentsWithData: 'rc.component_ref' });
 
   return {
     entityRef,
