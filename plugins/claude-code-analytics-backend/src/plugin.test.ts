@@ -176,7 +176,13 @@ describe('claude-code-analytics backend with the demo', () => {
       expect(status.catalog.entities).toBe(org.entities.length);
       expect(status.unmappedIdentities).toEqual([]);
       expect(status.unmappedRepositories).toEqual([]);
-      expect(status.pendingRollups).toEqual({ userDays: 0, entityDays: 0 });
+      expect(status.pendingRollups).toEqual({
+        sessionDays: 0,
+        userDays: 0,
+        entityDays: 0,
+        deliveryRepositories: 0,
+        deliveryEntityDays: 0,
+      });
 
       const [{ endDate }] = await knex('usage_model_daily').max({
         endDate: 'date',

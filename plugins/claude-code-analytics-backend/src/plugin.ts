@@ -65,6 +65,7 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
         const rollups = RollupEngine.create({
           knex,
           logger,
+          pricing: config.pricing,
           delivery: DeliveryRollups.create({ knex, logger }),
         });
         const ownership = OwnershipIndexer.create({
@@ -184,7 +185,6 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
             logger,
             otlp: OtlpReceiver.create({
               knex,
-              pricing: config.pricing,
               logger,
               maxBytes: config.otlpMaxBytes,
             }),

@@ -122,6 +122,21 @@ export async function writeMetricPoints(
   points: MetricPointInput[],
   pricing: PricingOptions,
 ): Promise<number> {
+  const { stored, groups } = await storeMetricPoints(knex, points);
+  if (groups.length > 0) {
+    await writeSessionUsage(knex, groups, pricing);
+  }
+  return stored;
+}
+
+/**
+ * Stores metric points as `writeMetricPoints` does, without re-summing: for callers that re-sum the
+ * returned session groups later or together with other data (the OTLP receiver queues them).
+ */
+export async function storeMetricPoints(
+  knex: Knex,
+  points: MetricPointInput[],
+): Promise<{ stored: number; groups: SessionGroup[] }> {
   const now = new Date();
   const candidates = new Map<string, PointRow & { cumulative: boolean }>();
   for (const point of points) {
@@ -156,7 +171,7 @@ export async function writeMetricPoints(
     );
   }
   if (candidates.size === 0) {
-    return 0;
+    return { stored: 0, groups: [] };
   }
 
   const affected = new Map<string, SessionGroup>();
@@ -215,8 +230,5 @@ export async function writeMetricPoints(
     }
     stored = rows.length;
   });
-  if (affected.size > 0) {
-    await writeSessionUsage(knex, [...affected.values()], pricing);
-  }
-  return stored;
+  return { stored, groups: [...affected.values()] };
 }

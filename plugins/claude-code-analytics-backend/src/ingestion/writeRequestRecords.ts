@@ -2,6 +2,7 @@ import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
+import { insertRows } from '../store/insertRows';
 import { toNumber } from '../store/tables';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { PricingOptions } from './PricingOptions';
@@ -150,12 +151,11 @@ export async function storeRequestRecords(
         );
       }
     }
-    for (const rows of chunked([...incoming.values()], 200)) {
-      await tx('session_requests')
-        .insert(rows)
-        .onConflict('request_key')
-        .merge();
-    }
+    const rows = [...incoming.values()];
+    await insertRows(tx, 'session_requests', rows, {
+      onConflict: ['request_key'],
+      merge: Object.keys(rows[0]).filter(column => column !== 'request_key'),
+    });
   });
   for (const row of incoming.values()) {
     affected.set(sessionGroupKey(row), row);

@@ -1,6 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
+import { DEFAULT_PRICING, PricingOptions } from '../ingestion/PricingOptions';
+import { resumQueuedSessionGroups } from '../ingestion/sessionSumQueue';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
 import {
@@ -55,16 +57,26 @@ export class RollupEngine {
   private constructor(
     private readonly knex: Knex,
     private readonly logger: LoggerService,
+    private readonly pricing: PricingOptions,
     private readonly delivery?: DeliveryRollups,
   ) {}
 
-  /** `delivery`: the delivery rollups, processed in the same runs as the usage rollups. */
+  /**
+   * `pricing`: for re-summing queued session groups (OTLP); `delivery`: the delivery rollups,
+   * processed in the same runs as the usage rollups.
+   */
   static create(options: {
     knex: Knex;
     logger: LoggerService;
+    pricing?: PricingOptions;
     delivery?: DeliveryRollups;
   }) {
-    return new RollupEngine(options.knex, options.logger, options.delivery);
+    return new RollupEngine(
+      options.knex,
+      options.logger,
+      options.pricing ?? DEFAULT_PRICING,
+      options.delivery,
+    );
   }
 
   /**
@@ -80,6 +92,7 @@ export class RollupEngine {
       try {
         do {
           this.again = false;
+          await resumQueuedSessionGroups(this.knex, this.pricing);
           await this.processUserQueue();
           await this.processEntityQueue();
           await this.delivery?.run();

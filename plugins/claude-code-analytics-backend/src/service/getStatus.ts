@@ -27,7 +27,15 @@ export type StatusResponse = {
   }>;
   unmappedRepositories: string[];
   catalog: { entities: number; mappedIdentities: number };
-  pendingRollups: { userDays: number; entityDays: number };
+  pendingRollups: {
+    /** Session groups (identity-days) to re-sum from OTLP data. */
+    sessionDays: number;
+    userDays: number;
+    entityDays: number;
+    /** Repositories and entity-days whose delivery summaries are to be recomputed. */
+    deliveryRepositories: number;
+    deliveryEntityDays: number;
+  };
 };
 
 export async function getStatus(knex: Knex): Promise<StatusResponse> {
@@ -67,8 +75,11 @@ export async function getStatus(knex: Knex): Promise<StatusResponse> {
       mappedIdentities: await count('user_identities'),
     },
     pendingRollups: {
+      sessionDays: await count('session_sum_queue'),
       userDays: await count('rollup_user_queue'),
       entityDays: await count('rollup_entity_queue'),
+      deliveryRepositories: await count('delivery_repository_queue'),
+      deliveryEntityDays: await count('delivery_entity_queue'),
     },
   };
 }

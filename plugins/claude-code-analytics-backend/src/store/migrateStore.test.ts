@@ -33,6 +33,7 @@ const TABLES = [
   'session_requests',
   'session_metric_points',
   'session_events',
+  'session_sum_queue',
 ];
 
 describe('migrations', () => {

@@ -33,5 +33,11 @@ export const statusResponse: StatusResponse = {
   ],
   unmappedRepositories: ['acme/legacy-monolith', 'acme/scratch'],
   catalog: { entities: 420, mappedIdentities: 57 },
-  pendingRollups: { userDays: 0, entityDays: 12 },
+  pendingRollups: {
+    sessionDays: 3,
+    userDays: 0,
+    entityDays: 12,
+    deliveryRepositories: 1,
+    deliveryEntityDays: 4,
+  },
 };

@@ -48,5 +48,13 @@ export type StatusResponse = {
     mappedIdentities: number;
   };
   /** Rollups waiting to be recomputed after new data or catalog changes. */
-  pendingRollups: { userDays: number; entityDays: number };
+  pendingRollups: {
+    /** Session groups (person-days) of OTLP data to re-sum. */
+    sessionDays: number;
+    userDays: number;
+    entityDays: number;
+    /** Repositories and entity-days whose delivery summaries are to be recomputed. */
+    deliveryRepositories: number;
+    deliveryEntityDays: number;
+  };
 };

@@ -1,3 +1,4 @@
+import { settleRollups } from './__testUtils__/settleRollups';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
@@ -44,18 +45,6 @@ async function countRows(knex: Knex, table: string) {
   return Number(n);
 }
 
-async function settle(server: any) {
-  for (let i = 0; i < 100; i++) {
-    const { body } = await request(server).get(
-      '/api/claude-code-analytics/v1/status',
-    );
-    if (body.pendingRollups.userDays + body.pendingRollups.entityDays === 0) {
-      return;
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error('rollups did not settle');
-}
 
 describeIfFixtures('OTLP receiver with real Claude Code exports', () => {
   const databases = createTestDatabases();
@@ -116,7 +105,7 @@ describeIfFixtures('OTLP receiver with real Claude Code exports', () => {
           200,
         );
       }
-      await settle(server);
+      await settleRollups(server);
 
       const today = new Date().toISOString().slice(0, 10);
       const capturedDay = (await knex('session_requests').first('date')).date;

@@ -2,18 +2,15 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
 import { Knex } from 'knex';
 import protobuf from 'protobufjs/minimal';
-import { PricingOptions } from '../../ingestion/PricingOptions';
 import {
   MetricPointInput,
-  writeMetricPoints,
+  storeMetricPoints,
 } from '../../ingestion/writeMetricPoints';
+import { enqueueSessionGroups } from '../../ingestion/sessionSumQueue';
 import { GroupCommit } from '../../store/GroupCommit';
 import { storeRequestRecords } from '../../ingestion/writeRequestRecords';
 import { storeSessionEvents } from '../../ingestion/storeSessionEvents';
-import {
-  SessionGroup,
-  writeSessionUsage,
-} from '../../ingestion/sumSessionUsage';
+import { SessionGroup } from '../../ingestion/sumSessionUsage';
 import { SessionEvent } from '../../ingestion/types';
 import { decodeOtlpRequest, OtlpSignal } from './decodeOtlpRequest';
 import { readClaudeCodeEvents } from './readClaudeCodeEvents';
@@ -62,7 +59,6 @@ export class OtlpReceiver {
 
   private constructor(
     private readonly knex: Knex,
-    private readonly pricing: PricingOptions,
     private readonly logger: LoggerService,
     private readonly maxBytes: number,
   ) {
@@ -70,53 +66,53 @@ export class OtlpReceiver {
   }
 
   /**
-   * Writes the data of several exports at once: a few transactions per batch instead of per
-   * export, which is what lets one backend keep up with a fleet.
+   * Writes the data of several exports at once, in one transaction: a few statements per batch
+   * instead of per export, which is what lets one backend keep up with a fleet. The touched session
+   * groups are queued, not re-summed: the next rollup run (at most a second away, see the router)
+   * re-sums each once, however many exports touched it.
    */
   private async write(batches: OtlpBatch[]) {
     const points = batches.flatMap(b => b.points);
     const records = batches.flatMap(b => b.records);
     const events = batches.flatMap(b => b.events);
-    if (points.length > 0) {
-      await writeMetricPoints(this.knex, points, this.pricing);
-    }
-    // Requests and events of the same sessions are re-summed together, once.
-    const groups: SessionGroup[] = [];
-    if (records.length > 0) {
-      const stored = await storeRequestRecords(this.knex, OTLP_SOURCE, records);
-      groups.push(...stored.groups);
-    }
-    if (events.length > 0) {
-      groups.push(...(await storeSessionEvents(this.knex, events)));
-    }
-    if (groups.length > 0) {
-      await writeSessionUsage(this.knex, groups, this.pricing);
-    }
-    const now = new Date();
-    await this.knex('source_status')
-      .insert({
-        source: OTLP_SOURCE,
-        last_received_at: now,
-        last_success_at: now,
-        rows: batches.length,
-      })
-      .onConflict('source')
-      .merge({
-        last_received_at: now,
-        last_success_at: now,
-        rows: this.knex.raw('?? + ?', ['source_status.rows', batches.length]),
-      });
+    await this.knex.transaction(async tx => {
+      const groups: SessionGroup[] = [];
+      if (points.length > 0) {
+        groups.push(...(await storeMetricPoints(tx, points)).groups);
+      }
+      if (records.length > 0) {
+        groups.push(
+          ...(await storeRequestRecords(tx, OTLP_SOURCE, records)).groups,
+        );
+      }
+      if (events.length > 0) {
+        groups.push(...(await storeSessionEvents(tx, events)));
+      }
+      await enqueueSessionGroups(tx, groups);
+      const now = new Date();
+      await tx('source_status')
+        .insert({
+          source: OTLP_SOURCE,
+          last_received_at: now,
+          last_success_at: now,
+          rows: batches.length,
+        })
+        .onConflict('source')
+        .merge({
+          last_received_at: now,
+          last_success_at: now,
+          rows: tx.raw('?? + ?', ['source_status.rows', batches.length]),
+        });
+    });
   }
 
   static create(options: {
     knex: Knex;
-    pricing: PricingOptions;
     logger: LoggerService;
     maxBytes: number;
   }) {
     return new OtlpReceiver(
       options.knex,
-      options.pricing,
       options.logger,
       options.maxBytes,
     );

@@ -1,3 +1,4 @@
+import { settleRollups } from './__testUtils__/settleRollups';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
@@ -162,16 +163,6 @@ function post(server: Server, signal: string, body: unknown) {
     .send(JSON.stringify(body));
 }
 
-async function settle(server: Server) {
-  for (let i = 0; i < 100; i++) {
-    const { body } = await request(server).get(`${API}/v1/status`);
-    if (body.pendingRollups.userDays + body.pendingRollups.entityDays === 0) {
-      return;
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error('rollups did not settle');
-}
 
 async function adoptionOf(server: Server, entity: string, day: string) {
   const { body } = await request(server).get(
@@ -241,7 +232,7 @@ describeIfFixtures('OTLP prompts, API errors and tool results', () => {
       const first = await post(server, 'logs', logs);
       expect(first.status).toBe(200);
       expect(first.body).toEqual({});
-      await settle(server);
+      await settleRollups(server);
 
       const day = (await knex('session_events').first('date')).date;
       const adoption = await adoptionOf(server, 'user/default/ada', day);
@@ -260,7 +251,7 @@ describeIfFixtures('OTLP prompts, API errors and tool results', () => {
 
       // The exporter retries the batch: nothing changes.
       expect((await post(server, 'logs', logs)).status).toBe(200);
-      await settle(server);
+      await settleRollups(server);
       const [{ n }] = await knex('session_events').count({ n: '*' });
       expect(Number(n)).toBe(expected.sessionEvents);
       const { sources, ...numbers } = adoption;
@@ -379,7 +370,7 @@ describeIfFixtures('OTLP prompts, API errors and tool results', () => {
       );
       expect((await post(server, 'metrics', metrics)).status).toBe(200);
       expect((await post(server, 'logs', logs)).status).toBe(200);
-      await settle(server);
+      await settleRollups(server);
 
       const adoption = await adoptionOf(server, 'user/default/ada', day);
       // Sessions, lines, commits and edit decisions: the Admin API's alone.

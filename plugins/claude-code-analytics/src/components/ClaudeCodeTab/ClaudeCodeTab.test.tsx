@@ -9,6 +9,7 @@ import userEvent from '@testing-library/user-event';
 import { Settings } from 'luxon';
 import { setupServer } from 'msw/node';
 import { adoptionResponse } from '../../__fixtures__/adoptionResponse';
+import { statusResponse } from '../../__fixtures__/statusResponse';
 import { claudeCodeAnalyticsApiRef } from '../../api';
 import {
   csvOf,
@@ -426,6 +427,15 @@ describe('ClaudeCodeTab', () => {
     expect(screen.queryByText(/OTLP is stale/)).not.toBeInTheDocument();
     expect(
       screen.getByText(/Admin API failed 1 h ago: 401 Unauthorized/),
+    ).toBeInTheDocument();
+    // Every queue counts: session sums, usage and delivery rollups of the fixture.
+    const pending = Object.values(statusResponse.pendingRollups).reduce(
+      (a, b) => a + b,
+    );
+    expect(
+      screen.getByText(
+        new RegExp(`${pending} daily rollups are waiting to be recomputed`),
+      ),
     ).toBeInTheDocument();
     const identities = screen.getByRole('table', {
       name: 'Identities without a catalog User',

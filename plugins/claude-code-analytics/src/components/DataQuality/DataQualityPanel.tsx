@@ -80,6 +80,11 @@ export function SourceWarnings(props: {
  * catalog User, repositories that map to no Component, and how usage without a repository is
  * attributed.
  */
+/** Everything queued for the rollups: session sums, usage and delivery rollups. */
+function countPending(status: StatusResponse): number {
+  return Object.values(status.pendingRollups).reduce((a, b) => a + b, 0);
+}
+
 export function DataQualityPanel() {
   const analyticsApi = useApi(claudeCodeAnalyticsApiRef);
   const state = useAsyncRetry(() => analyticsApi.getStatus(), [analyticsApi]);
@@ -93,11 +98,9 @@ export function DataQualityPanel() {
             {formatCount(status.catalog.mappedIdentities)} identities map to
             catalog Users; the catalog has{' '}
             {formatCount(status.catalog.entities)} entities.
-            {status.pendingRollups.userDays + status.pendingRollups.entityDays >
-              0 &&
+            {countPending(status) > 0 &&
               ` ${formatCount(
-                status.pendingRollups.userDays +
-                  status.pendingRollups.entityDays,
+                countPending(status),
               )} daily rollups are waiting to be recomputed.`}
           </Typography>
           <Typography variant="h6" component="h3">

@@ -1,0 +1,130 @@
+import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { migrateStore } from '../store/migrateStore';
+import { DEFAULT_PRICING } from './PricingOptions';
+import {
+  enqueueSessionGroups,
+  resumQueuedSessionGroups,
+} from './sessionSumQueue';
+import { SESSIONS_SOURCE, writeSessionUsage } from './sumSessionUsage';
+import { storeRequestRecords } from './writeRequestRecords';
+
+jest.setTimeout(60_000);
+
+function request(
+  id: string,
+  identity: string,
+  timestamp: string,
+  input: number,
+): RequestRecord {
+  return {
+    sessionId: `session-${identity}`,
+    requestId: id,
+    timestamp,
+    identity,
+    model: 'claude-sonnet-4-5',
+    tokens: { input, output: 10, cacheRead: 0, cacheCreation: 0 },
+  };
+}
+
+describe('session sum queue', () => {
+  const databases = createTestDatabases();
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each(databases.eachSupportedId())(
+    're-sums each queued group once per run, however often it was queued, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      const inputOf = async (identity: string) => {
+        const [row] = await knex('usage_model_daily')
+          .where({ source: SESSIONS_SOURCE, identity })
+          .sum({ input: 'input_tokens' });
+        return Number(row.input ?? 0);
+      };
+
+      await knex('user_identities').insert([
+        { identity: 'ada@acme.example', user_ref: 'user:default/ada' },
+        { identity: 'grace@acme.example', user_ref: 'user:default/grace' },
+      ]);
+      // Three exports of ada's day and one of grace's, stored without re-summing.
+      const exports = [
+        [request('r1', 'ada@acme.example', '2026-11-24T10:00:00Z', 100)],
+        [request('r2', 'ada@acme.example', '2026-11-24T11:00:00Z', 200)],
+        [
+          request('r3', 'ada@acme.example', '2026-11-24T12:00:00Z', 300),
+          request('r4', 'grace@acme.example', '2026-11-24T12:00:00Z', 7),
+        ],
+      ];
+      for (const records of exports) {
+        const { groups } = await storeRequestRecords(knex, 'otlp', records);
+        await enqueueSessionGroups(knex, groups);
+      }
+      expect(await inputOf('ada@acme.example')).toBe(0);
+      // Ada's day once, Grace's once.
+      expect(
+        Number((await knex('session_sum_queue').count({ n: '*' }))[0].n),
+      ).toBe(2);
+
+      const resum = jest.fn(writeSessionUsage);
+      expect(
+        await resumQueuedSessionGroups(knex, DEFAULT_PRICING, { resum }),
+      ).toBe(2);
+      expect(resum).toHaveBeenCalledTimes(1);
+      expect(await inputOf('ada@acme.example')).toBe(600);
+      expect(await inputOf('grace@acme.example')).toBe(7);
+      expect(await knex('session_sum_queue').select()).toEqual([]);
+      // The re-sum queued the people's days for the rollups.
+      expect(
+        (await knex('rollup_user_queue').select('user_ref', 'date'))
+          .map(row => `${row.user_ref} ${row.date}`)
+          .sort(),
+      ).toEqual([
+        'user:default/ada 2026-11-24',
+        'user:default/grace 2026-11-24',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps a group queued again while it was being re-summed, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      const first = [
+        request('r1', 'ada@acme.example', '2026-11-24T10:00:00Z', 100),
+      ];
+      const { groups } = await storeRequestRecords(knex, 'otlp', first);
+      await enqueueSessionGroups(knex, groups);
+
+      // An export of the same day arrives while the run re-sums it.
+      let late = true;
+      const resum = jest.fn(
+        async (...args: Parameters<typeof writeSessionUsage>) => {
+          await writeSessionUsage(...args);
+          if (late) {
+            late = false;
+            const now = Date.now();
+            jest.spyOn(Date, 'now').mockReturnValue(now + 1000);
+            const second = await storeRequestRecords(knex, 'otlp', [
+              request('r2', 'ada@acme.example', '2026-11-24T11:00:00Z', 50),
+            ]);
+            await enqueueSessionGroups(knex, second.groups);
+          }
+        },
+      );
+
+      expect(
+        await resumQueuedSessionGroups(knex, DEFAULT_PRICING, { resum }),
+      ).toBe(2);
+      // The late export was re-summed by a second pass of the same run, not dropped.
+      expect(resum).toHaveBeenCalledTimes(2);
+      const [row] = await knex('usage_model_daily')
+        .where({ source: SESSIONS_SOURCE, identity: 'ada@acme.example' })
+        .sum({ input: 'input_tokens' });
+      expect(Number(row.input)).toBe(150);
+      expect(await knex('session_sum_queue').select()).toEqual([]);
+    },
+  );
+});

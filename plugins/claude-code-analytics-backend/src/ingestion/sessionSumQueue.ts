@@ -1,0 +1,90 @@
+import { Knex } from 'knex';
+import { chunked } from '../store/chunked';
+import { insertRows } from '../store/insertRows';
+import { PricingOptions } from './PricingOptions';
+import { SessionGroup, sessionGroupKey, writeSessionUsage } from './sumSessionUsage';
+
+const TABLE = 'session_sum_queue';
+const KEY = ['identity', 'date', 'provider', 'repository'];
+
+/**
+ * Queues session groups for re-summing by the next rollup run (`resumQueuedSessionGroups`): for
+ * streams of small writes (OTLP exports), where re-summing a person's day after every export would
+ * re-read it thousands of times a day.
+ */
+export async function enqueueSessionGroups(
+  knex: Knex,
+  groups: SessionGroup[],
+): Promise<void> {
+  const unique = new Map(groups.map(g => [sessionGroupKey(g), g]));
+  const enqueuedAt = Date.now();
+  await insertRows(
+    knex,
+    TABLE,
+    [...unique.values()].map(g => ({
+      identity: g.identity,
+      date: g.date,
+      provider: g.provider,
+      repository: g.repository,
+      enqueued_at: enqueuedAt,
+    })),
+    { onConflict: KEY, merge: ['enqueued_at'] },
+  );
+}
+
+/**
+ * Re-sums the queued session groups into the `sessions` source (which queues their user-days for
+ * the rollups), `batchSize` groups at a time, and removes the entries that were not queued again
+ * meanwhile. Safe to run concurrently with writers and on several replicas: a group re-summed twice
+ * gives the same rows.
+ *
+ * @returns the number of groups re-summed.
+ */
+export async function resumQueuedSessionGroups(
+  knex: Knex,
+  pricing: PricingOptions,
+  options: {
+    batchSize?: number;
+    /** The re-sum (tests interleave writers with it). */
+    resum?: typeof writeSessionUsage;
+  } = {},
+): Promise<number> {
+  const { batchSize = 2000, resum = writeSessionUsage } = options;
+  let done = 0;
+  for (;;) {
+    const queued: Array<SessionGroup & { enqueued_at: number | string }> =
+      await knex(TABLE)
+        .select([...KEY, 'enqueued_at'])
+        .orderBy(['date', 'identity'])
+        .limit(batchSize);
+    if (queued.length === 0) {
+      return done;
+    }
+    await resum(
+      knex,
+      queued.map(row => ({
+        identity: row.identity,
+        date: row.date,
+        provider: row.provider,
+        repository: row.repository,
+      })),
+      pricing,
+    );
+    const byTime = new Map<string, string[][]>();
+    for (const row of queued) {
+      const at = String(row.enqueued_at);
+      const keys = byTime.get(at) ?? [];
+      keys.push([row.identity, row.date, row.provider, row.repository]);
+      byTime.set(at, keys);
+    }
+    for (const [at, keys] of byTime) {
+      for (const chunk of chunked(keys, 200)) {
+        await knex(TABLE)
+          .where('enqueued_at', Number(at))
+          .whereIn(KEY, chunk)
+          .delete();
+      }
+    }
+    done += queued.length;
+  }
+}
