@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
+import { insertRows } from '../store/insertRows';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { PricingOptions } from './PricingOptions';
 import { SessionGroup, sessionGroupKey, writeSessionUsage } from './sumSessionUsage';
@@ -225,9 +226,7 @@ export async function storeMetricPoints(
       };
       affected.set(sessionGroupKey(group), group);
     }
-    for (const chunk of chunked(rows, 200)) {
-      await tx('session_metric_points').insert(chunk);
-    }
+    await insertRows(tx, 'session_metric_points', rows);
     stored = rows.length;
   });
   return { stored, groups: [...affected.values()] };

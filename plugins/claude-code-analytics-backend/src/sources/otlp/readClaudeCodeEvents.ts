@@ -359,7 +359,15 @@ function tokenCount(value: string | undefined): number | undefined {
 
 /** Drops absent optional fields, so events compare and serialize the same from either encoding. */
 function withoutUndefined(event: ClaudeCodeEvent): ClaudeCodeEvent {
-  return Object.fromEntries(
-    Object.entries(event).filter(([, value]) => value !== undefined),
-  ) as ClaudeCodeEvent;
+  // A plain loop: this runs for every event of every export.
+  const result: Record<string, unknown> = {};
+  for (const key in event) {
+    if (Object.hasOwn(event, key)) {
+      const value = (event as Record<string, unknown>)[key];
+      if (value !== undefined) {
+        result[key] = value;
+      }
+    }
+  }
+  return result as ClaudeCodeEvent;
 }
