@@ -151,19 +151,29 @@ function chooseTargets(org: DemoOrg): Target[] {
 
 async function openDatabase(
   name: string,
-): Promise<{ knex: Knex; close: () => Promise<void> }> {
+): Promise<{ knex: Knex; close: () => Promise<void>; loaded?: boolean }> {
   if (name === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cca-benchmark-'));
+    // BENCHMARK_SQLITE_FILE keeps the loaded database for later runs of the same scale, which then
+    // skip the load (for working on the queries; the load figures come from a run without it).
+    const kept = process.env.BENCHMARK_SQLITE_FILE;
+    const dir = kept
+      ? undefined
+      : fs.mkdtempSync(path.join(os.tmpdir(), 'cca-benchmark-'));
+    const filename = kept ?? path.join(dir!, 'benchmark.sqlite');
+    const loaded = kept !== undefined && fs.existsSync(kept);
     const knex = knexFactory({
       client: 'better-sqlite3',
-      connection: { filename: path.join(dir, 'benchmark.sqlite') },
+      connection: { filename },
       useNullAsDefault: true,
     });
     return {
       knex,
+      loaded,
       close: async () => {
         await knex.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
+        if (dir) {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
       },
     };
   }
@@ -274,7 +284,7 @@ async function runOn(
   options: Options,
   org: DemoOrg,
 ): Promise<DatabaseFigures> {
-  const { knex, close } = await openDatabase(database);
+  const { knex, close, loaded } = await openDatabase(database);
   const sqlProfile = options.sqlProfile ? profileQueries(knex) : undefined;
   const scheduler = mockServices.scheduler() as SchedulerService & {
     factory(factoryOptions: { skipTaskRunOnStartup: boolean }): ServiceFactory;
@@ -312,14 +322,23 @@ async function runOn(
       scheduler.triggerTask('claude-code-analytics-ownership-refresh'),
     );
     const endDate = DateTime.utc().minus({ days: 1 }).toISODate()!;
-    const history = generateDemoHistory(org, {
-      seed: 42,
-      endDate,
-      days: options.days,
-    });
-    console.log(`[${database}] writing ${options.days} days of history`);
-    const [records, writeMs] = await timed(() =>
-      writeDemoHistory(knex, history, DEFAULT_PRICING),
+    console.log(
+      loaded
+        ? `[${database}] history already loaded in ${process.env.BENCHMARK_SQLITE_FILE}`
+        : `[${database}] writing ${options.days} days of history`,
+    );
+    const [records, writeMs] = await timed(async () =>
+      loaded
+        ? 0
+        : writeDemoHistory(
+            knex,
+            generateDemoHistory(org, {
+              seed: 42,
+              endDate,
+              days: options.days,
+            }),
+            DEFAULT_PRICING,
+          ),
     );
     console.log(
       `[${database}] ${records} records written in ${(writeMs / 1000).toFixed(1)} s; rolling up`,

@@ -18,6 +18,7 @@ function request(
   input: number,
 ): RequestRecord {
   return {
+    type: 'request',
     sessionId: `session-${identity}`,
     requestId: id,
     timestamp,
