@@ -682,17 +682,14 @@ export class DeliveryRollups {
 
     // The entries are locked until this transaction ends (SQLite: one writer at a time), so none
     // was queued again since it was read; one queued again later is a new entry.
-    for (const [date, items] of groupBy(queued, q => q.date)) {
-      for (const chunk of chunked(items, CHUNK)) {
-        await tx('delivery_entity_queue')
-          .where('date', date)
-          .whereIn(
-            'entity_ref',
-            chunk.map(q => q.ref),
-          )
-          .where('enqueued_at', '<=', Math.max(...chunk.map(q => q.enqueuedAt)))
-          .delete();
-      }
+    for (const chunk of chunked(queued, CHUNK)) {
+      await tx('delivery_entity_queue')
+        .whereIn(
+          ['entity_ref', 'date'],
+          chunk.map(q => [q.ref, q.date]),
+        )
+        .where('enqueued_at', '<=', Math.max(...chunk.map(q => q.enqueuedAt)))
+        .delete();
     }
     return queued.length;
   }

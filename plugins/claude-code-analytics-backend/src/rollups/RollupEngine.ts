@@ -39,6 +39,8 @@ const BATCH = 5000;
 /** Users or entities recomputed by one statement. */
 const USERS_PER_STATEMENT = 500;
 const ENTITIES_PER_STATEMENT = 200;
+/** Entity-days recomputed by one statement (entities x days). */
+const ENTITY_DAYS_PER_STATEMENT = 2000;
 
 function shiftDay(date: string, days: number): string {
   return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
@@ -291,9 +293,14 @@ export class RollupEngine {
         return;
       }
       await this.knex.transaction(async tx => {
-        for (const [date, entities] of groupByDate(queued)) {
-          for (const chunk of chunked(entities, ENTITIES_PER_STATEMENT)) {
-            await this.recomputeEntitiesOnDate(tx, date, chunk);
+        for (const { dates, refs } of groupDatesOfSameEntities(queued)) {
+          for (const entityChunk of chunked(refs, ENTITIES_PER_STATEMENT)) {
+            for (const dateChunk of chunked(
+              dates,
+              Math.max(1, Math.floor(ENTITY_DAYS_PER_STATEMENT / entityChunk.length)),
+            )) {
+              await this.recomputeEntitiesOnDates(tx, dateChunk, entityChunk);
+            }
           }
         }
         await dequeue(tx, 'rollup_entity_queue', queued);
@@ -302,16 +309,24 @@ export class RollupEngine {
     }
   }
 
-  /** Re-sums the rollups of some entities on one day from the facts of their scopes. */
-  private async recomputeEntitiesOnDate(
+  /**
+   * Re-sums the rollups of some entities on some days from the facts of their scopes: one statement
+   * per table for all of them, so a catalog change that touches a few entities on every day of a
+   * year costs a few statements, not a few per day.
+   */
+  private async recomputeEntitiesOnDates(
     tx: Knex.Transaction,
-    date: string,
+    dates: string[],
     entityRefs: string[],
   ) {
     for (const table of ['entity_daily', 'entity_model_daily', 'entity_tool_daily']) {
-      await tx(table).whereIn('entity_ref', entityRefs).where('date', date).delete();
+      await tx(table)
+        .whereIn('entity_ref', entityRefs)
+        .whereIn('date', dates)
+        .delete();
     }
     const entityPlaceholders = entityRefs.map(() => '?').join(', ');
+    const datePlaceholders = dates.map(() => '?').join(', ');
     const sums = (columns: readonly string[]) =>
       columns.map(c => `SUM(f.${c})`).join(', ');
 
@@ -325,9 +340,9 @@ export class RollupEngine {
          ...TOKEN_COLUMNS,
        ])}
        FROM usage_facts f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
-       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date = ?
+       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date IN (${datePlaceholders})
        GROUP BY s.entity_ref, f.date`,
-      [...entityRefs, date],
+      [...entityRefs, ...dates],
     );
     await tx.raw(
       `INSERT INTO entity_model_daily (entity_ref, date, model, ${TOKEN_COLUMNS.join(
@@ -335,9 +350,9 @@ export class RollupEngine {
       )})
        SELECT s.entity_ref, f.date, f.model, ${sums(TOKEN_COLUMNS)}
        FROM usage_model_facts f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
-       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date = ?
+       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date IN (${datePlaceholders})
        GROUP BY s.entity_ref, f.date, f.model`,
-      [...entityRefs, date],
+      [...entityRefs, ...dates],
     );
     await tx.raw(
       `INSERT INTO entity_tool_daily (entity_ref, date, tool, ${TOOL_COLUMNS.join(
@@ -345,18 +360,45 @@ export class RollupEngine {
       )})
        SELECT s.entity_ref, f.date, f.tool, ${sums(TOOL_COLUMNS)}
        FROM usage_tool_facts f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
-       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date = ?
+       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date IN (${datePlaceholders})
        GROUP BY s.entity_ref, f.date, f.tool`,
-      [...entityRefs, date],
+      [...entityRefs, ...dates],
     );
   }
+}
+
+/**
+ * Queued entity-days as (dates, entities) rectangles: consecutive days whose queued entities are the
+ * same set share one, so a year of one department's days is one rectangle, and a second of OTLP
+ * exports (one day, many entities) another.
+ */
+function groupDatesOfSameEntities(
+  queued: QueuedDay[],
+): Array<{ dates: string[]; refs: string[] }> {
+  const groups: Array<{ dates: string[]; refs: string[]; key: string }> = [];
+  for (const [date, refs] of groupByDate(queued)) {
+    const sorted = [...new Set(refs)].sort();
+    const key = sorted.join('\u0000');
+    const last = groups[groups.length - 1];
+    if (last && last.key === key) {
+      last.dates.push(date);
+    } else {
+      groups.push({ dates: [date], refs: sorted, key });
+    }
+  }
+  return groups.map(({ dates, refs }) => ({ dates, refs }));
 }
 
 /** Queued pairs by day, each day with its refs. */
 function groupByDate(queued: QueuedDay[]): Map<string, string[]> {
   const byDate = new Map<string, string[]>();
   for (const item of queued) {
-    byDate.set(item.date, [...(byDate.get(item.date) ?? []), item.ref]);
+    const refs = byDate.get(item.date);
+    if (refs) {
+      refs.push(item.ref);
+    } else {
+      byDate.set(item.date, [item.ref]);
+    }
   }
   return byDate;
 }

@@ -72,24 +72,18 @@ export async function dequeue(
   days: Array<QueuedDay & { enqueuedAt: number }>,
 ): Promise<void> {
   const column = table === 'rollup_user_queue' ? 'user_ref' : 'entity_ref';
-  // Pairs queued by one call share their enqueue time: one statement per day and time.
-  const groups = new Map<string, { date: string; at: number; refs: string[] }>();
+  // Pairs queued by one call share their enqueue time: one statement per time and 500 pairs.
+  const groups = new Map<number, string[][]>();
   for (const day of days) {
-    const key = `${day.date}|${day.enqueuedAt}`;
-    const group = groups.get(key) ?? {
-      date: day.date,
-      at: day.enqueuedAt,
-      refs: [],
-    };
-    group.refs.push(day.ref);
-    groups.set(key, group);
+    const pairs = groups.get(day.enqueuedAt) ?? [];
+    pairs.push([day.ref, day.date]);
+    groups.set(day.enqueuedAt, pairs);
   }
-  for (const { date, at, refs } of groups.values()) {
-    for (const chunk of chunked(refs, 500)) {
+  for (const [at, pairs] of groups) {
+    for (const chunk of chunked(pairs, 500)) {
       await knex(table)
-        .where('date', date)
         .where('enqueued_at', at)
-        .whereIn(column, chunk)
+        .whereIn([column, 'date'], chunk)
         .delete();
     }
   }
