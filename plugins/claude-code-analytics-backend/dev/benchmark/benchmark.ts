@@ -184,9 +184,19 @@ async function openDatabase(
         'BENCHMARK_POSTGRES_URL is not set (scripts/benchmark.sh starts a server and sets it)',
       );
     }
-    const database = `cca_benchmark_${Date.now()}`;
+    // BENCHMARK_POSTGRES_DATABASE keeps the loaded database, as BENCHMARK_SQLITE_FILE does.
+    const kept = process.env.BENCHMARK_POSTGRES_DATABASE;
+    if (kept && !/^[a-z_][a-z0-9_]*$/.test(kept)) {
+      throw new Error('BENCHMARK_POSTGRES_DATABASE must be a plain lower-case name');
+    }
+    const database = kept ?? `cca_benchmark_${Date.now()}`;
     const admin = knexFactory({ client: 'pg', connection: url });
-    await admin.raw(`CREATE DATABASE ${database}`);
+    const loaded =
+      kept !== undefined &&
+      (await admin('pg_database').where('datname', kept).first()) !== undefined;
+    if (!loaded) {
+      await admin.raw(`CREATE DATABASE ${database}`);
+    }
     const connection = new URL(url);
     connection.pathname = `/${database}`;
     const knex = knexFactory({
@@ -196,9 +206,12 @@ async function openDatabase(
     });
     return {
       knex,
+      loaded,
       close: async () => {
         await knex.destroy();
-        await admin.raw(`DROP DATABASE IF EXISTS ${database}`);
+        if (!kept) {
+          await admin.raw(`DROP DATABASE IF EXISTS ${database}`);
+        }
         await admin.destroy();
       },
     };
@@ -324,7 +337,7 @@ async function runOn(
     const endDate = DateTime.utc().minus({ days: 1 }).toISODate()!;
     console.log(
       loaded
-        ? `[${database}] history already loaded in ${process.env.BENCHMARK_SQLITE_FILE}`
+        ? `[${database}] history already loaded (kept database)`
         : `[${database}] writing ${options.days} days of history`,
     );
     const [records, writeMs] = await timed(async () =>
