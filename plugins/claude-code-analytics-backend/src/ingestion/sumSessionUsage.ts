@@ -37,7 +37,7 @@ type GroupRows = {
 };
 
 /**
- * Reads the session-level rows of many groups at once: four grouped queries per chunk of
+ * Reads the session-level rows of many groups at once: three grouped queries per chunk of
  * identity-days, whatever the number of groups.
  */
 async function readGroupRows(
@@ -66,9 +66,22 @@ async function readGroupRows(
   const target = (row: Record<string, any>) =>
     rows.get(sessionGroupKey(row as SessionGroup));
   for (const chunk of chunked(pairs, 200)) {
-    for (const row of await knex('session_requests')
+    // One read of the requests, per session and model: sums per model, and distinct sessions and
+    // OTLP-sent requests per group, are added up here.
+    const requestRows: Array<Record<string, any>> = await knex(
+      'session_requests',
+    )
       .whereIn(['identity', 'date'], chunk)
-      .select([...GROUP_COLUMNS, 'model'])
+      .select([
+        ...GROUP_COLUMNS,
+        'model',
+        'session_id',
+        // `sources` is a comma list of otlp, transcripts and import.
+        knex.raw(
+          'SUM(CASE WHEN sources LIKE ? THEN 1 ELSE 0 END) AS otlp_requests',
+          ['%otlp%'],
+        ),
+      ])
       .sum({
         input: 'input_tokens',
         output: 'output_tokens',
@@ -77,29 +90,50 @@ async function readGroupRows(
         reported: 'reported_cost_micros',
       })
       .count({ requests: '*', withCost: 'reported_cost_micros' })
-      .groupBy([...GROUP_COLUMNS, 'model'])) {
-      target(row)?.requestModels.push(row);
-    }
-    const requestGroups: Array<Record<string, any>> = await knex(
-      'session_requests',
-    )
-      .whereIn(['identity', 'date'], chunk)
-      .select([
-        ...GROUP_COLUMNS,
-        // `sources` is a comma list of otlp, transcripts and import.
-        knex.raw(
-          'SUM(CASE WHEN sources LIKE ? THEN 1 ELSE 0 END) AS otlp_requests',
-          ['%otlp%'],
-        ),
-      ])
-      .countDistinct({ sessions: 'session_id' })
-      .groupBy(GROUP_COLUMNS);
-    for (const row of requestGroups) {
+      .groupBy([...GROUP_COLUMNS, 'model', 'session_id']);
+    const models = new Map<string, Record<string, number | string>>();
+    const sessions = new Map<string, Set<string>>();
+    for (const row of requestRows) {
       const group = target(row);
-      if (group) {
-        group.requestSessions = toNumber(row.sessions);
-        group.otlpRequests = toNumber(row.otlp_requests);
+      if (!group) {
+        continue;
       }
+      const key = sessionGroupKey(row as SessionGroup);
+      group.otlpRequests += toNumber(row.otlp_requests);
+      const groupSessions = sessions.get(key) ?? new Set<string>();
+      groupSessions.add(row.session_id);
+      sessions.set(key, groupSessions);
+      const modelKey = `${key}\u0000${row.model}`;
+      const sums = models.get(modelKey);
+      if (!sums) {
+        const first = {
+          model: row.model,
+          input: toNumber(row.input),
+          output: toNumber(row.output),
+          cacheRead: toNumber(row.cacheRead),
+          cacheCreation: toNumber(row.cacheCreation),
+          reported: toNumber(row.reported),
+          requests: toNumber(row.requests),
+          withCost: toNumber(row.withCost),
+        };
+        models.set(modelKey, first);
+        group.requestModels.push(first);
+      } else {
+        for (const column of [
+          'input',
+          'output',
+          'cacheRead',
+          'cacheCreation',
+          'reported',
+          'requests',
+          'withCost',
+        ]) {
+          sums[column] = (sums[column] as number) + toNumber(row[column]);
+        }
+      }
+    }
+    for (const [key, groupSessions] of sessions) {
+      rows.get(key)!.requestSessions = groupSessions.size;
     }
     for (const row of await knex('session_metric_points')
       .whereIn(['identity', 'date'], chunk)
