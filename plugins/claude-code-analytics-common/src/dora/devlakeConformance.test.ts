@@ -1,8 +1,4 @@
-import {
-  DeliveryDeployment,
-  DeliveryIncident,
-  DeliveryPullRequest,
-} from './deliveryInput';
+import { DeliveryDeployment } from './deliveryInput';
 import { computePullRequestSpans } from './computePullRequestSpans';
 import { computeDeliveryMetrics } from './computeDeliveryMetrics';
 import { pullRequestKey } from './deliveryKeys';
@@ -17,6 +13,12 @@ import {
   hasDevlakeFixtures,
   readDevlakeTable,
 } from './testUtils/devlakeFixtures';
+import {
+  devlakeIncidentInput,
+  devlakeLeadTimeInput,
+  devlakePullRequestNumber,
+  devlakeStatus,
+} from './testUtils/devlakeDeliveryInput';
 
 // Apache DevLake's DORA e2e fixtures (backend/plugins/dora/e2e), read in place. DevLake links
 // within a project (all its repositories and CI scopes), so a DevLake project maps to one of our
@@ -34,99 +36,11 @@ const describeWithFixtures = hasDevlakeFixtures()
         });
       });
 
-function projectRows(
-  table: string,
-  project: string,
-): (rowId: string, kind?: string) => boolean {
-  const mapping = readDevlakeTable(table);
-  return (rowId, kind) =>
-    mapping.some(
-      m =>
-        m.project_name === project &&
-        m.row_id === rowId &&
-        (kind === undefined || m.table === kind),
-    );
-}
-
-function status(result: string): 'success' | 'failure' {
-  if (result !== 'SUCCESS' && result !== 'FAILURE') {
-    throw new Error(`unexpected DevLake result ${result}`);
-  }
-  return result === 'SUCCESS' ? 'success' : 'failure';
-}
-
 describeWithFixtures('Apache DevLake conformance: change_lead_time', () => {
-  const inProject1 = projectRows(
-    'change_lead_time/project_mapping.csv',
-    'project1',
-  );
-  const commits = readDevlakeTable('change_lead_time/pull_request_commits.csv');
-  const comments = readDevlakeTable(
-    'change_lead_time/pull_request_comments.csv',
-  );
-  const diffs = readDevlakeTable('change_lead_time/commits_diffs.csv');
-  const deploymentRows = readDevlakeTable(
-    'change_lead_time/cicd_deployment_commits.csv',
-  ).filter(d => inProject1(d.cicd_scope_id, 'cicd_scopes'));
-  const prRows = readDevlakeTable('change_lead_time/pull_requests.csv').filter(
-    pr => inProject1(pr.base_repo_id, 'repos'),
-  );
+  const { pullRequests, deployments } = devlakeLeadTimeInput('project1');
   const expected = readDevlakeTable('change_lead_time/project_pr_metrics.csv');
+  const numberOf = devlakePullRequestNumber;
 
-  const earliest = (values: string[]) =>
-    values
-      .map(v => devlakeTime(v)!)
-      .sort()
-      .at(0);
-  const numberOf = (id: string) => Number(id.replace(/^pr/, ''));
-
-  // A pull request's first commit and first review by someone other than its author, as
-  // DevLake's getFirstCommit/getFirstReview pick them.
-  const pullRequests: DeliveryPullRequest[] = prRows.map(pr => ({
-    repository: 'project1',
-    number: numberOf(pr.id),
-    author: pr.author_id,
-    createdAt: devlakeTime(pr.created_date)!,
-    mergedAt: devlakeTime(pr.merged_date),
-    mergeCommitSha: pr.merge_commit_sha,
-    firstCommitAt: earliest(
-      commits
-        .filter(c => c.pull_request_id === pr.id)
-        .map(c => c.commit_authored_date),
-    ),
-    firstReviewAt: earliest(
-      comments
-        .filter(
-          c => c.pull_request_id === pr.id && c.account_id !== pr.author_id,
-        )
-        .map(c => c.created_date),
-    ),
-    aiAssisted: false,
-  }));
-
-  // A deployment carries the pull requests whose merge commits lie between the commit of its
-  // previous successful deployment (the fixture's prev_success_deployment_commit_id) and its own.
-  const deployments: DeliveryDeployment[] = deploymentRows.map(d => {
-    const base =
-      deploymentRows.find(p => p.id === d.prev_success_deployment_commit_id)
-        ?.commit_sha ?? '';
-    const shas = diffs
-      .filter(
-        diff =>
-          diff.new_commit_sha === d.commit_sha && diff.old_commit_sha === base,
-      )
-      .map(diff => diff.commit_sha);
-    return {
-      repository: 'project1',
-      id: d.id,
-      environment: d.environment,
-      status: status(d.result),
-      finishedAt: devlakeTime(d.finished_date)!,
-      pullRequests: pullRequests
-        .filter(pr => shas.includes(pr.mergeCommitSha!))
-        .map(pr => pr.number),
-    };
-  });
   const first = findFirstProductionDeployments(deployments);
   const ours = (prId: string) => {
     const pr = pullRequests.find(p => p.number === numberOf(prId))!;
@@ -241,39 +155,13 @@ describeWithFixtures('Apache DevLake conformance: change_lead_time', () => {
 describeWithFixtures(
   'Apache DevLake conformance: connect_incident_to_deployment',
   () => {
-    const inProject1 = projectRows(
-      'connect_incident_to_deployment/raw_tables/project_mapping.csv',
-      'project1',
-    );
-    const deploymentRows = readDevlakeTable(
-      'connect_incident_to_deployment/prev_success_deployment_commit/cicd_deployment_commits_after.csv',
-    ).filter(d => inProject1(d.cicd_scope_id, 'cicd_scopes'));
-    const incidentRows = readDevlakeTable(
-      'connect_incident_to_deployment/raw_tables/incidents.csv',
-    );
     const expected = readDevlakeTable(
       'connect_incident_to_deployment/snapshot_tables/project_incident_deployment_relationships.csv',
     );
 
     it('links every incident of the project to the same deployment as DevLake', () => {
-      const deployments: DeliveryDeployment[] = deploymentRows.map(d => ({
-        repository: 'project1',
-        id: d.id,
-        environment: d.environment,
-        status: status(d.result),
-        finishedAt: devlakeTime(d.finished_date)!,
-        pullRequests: [],
-      }));
-      const incidents: DeliveryIncident[] = incidentRows
-        .filter(i => inProject1(i.scope_id, i.table))
-        .map(i => ({
-          repository: 'project1',
-          id: i.id,
-          createdAt: devlakeTime(i.created_date)!,
-        }));
-      // DevLake names the CI deployment (pipeline) a deployment commit belongs to.
-      const pipelineOf = (id: string) =>
-        deploymentRows.find(d => d.id === id)!.cicd_deployment_id;
+      const { deployments, incidents, pipelineOf } =
+        devlakeIncidentInput('project1');
       const links = linkIncidentsToDeployments(incidents, deployments).map(
         ({ incident, deployment }) => ({
           id: incident.id,
@@ -310,7 +198,7 @@ describeWithFixtures(
         repository: `${d.cicd_scope_id} ${d.repo_url}`,
         id: d.id,
         environment: d.environment,
-        status: status(d.result),
+        status: devlakeStatus(d.result),
         finishedAt: devlakeTime(d.finished_date)!,
         pullRequests: [],
       }));
@@ -354,7 +242,7 @@ describeWithFixtures('Apache DevLake conformance: deployment_generator', () => {
         repository: row.repo_url,
         id: row.id,
         environment: row.environment,
-        status: status(row.result),
+        status: devlakeStatus(row.result),
         finishedAt: row.finished_date,
         pullRequests: [],
       }));

@@ -18,7 +18,7 @@ import { deliveryMetricsFromSummary } from './deliveryMetricsFromSummary';
 import { mergeDeliveryDays } from './mergeDeliveryDays';
 import { summarizeDeliveryFacts } from './summarizeDeliveryFacts';
 import { compareDeliveryMetrics } from './testUtils/compareDeliveryMetrics';
-import { devlakeDeliveryInput } from './testUtils/devlakeDeliveryInput';
+import { devlakeDeliveryInput } from '../testUtils/devlakeDeliveryInput';
 import { generateDeliveryInput } from './testUtils/generateDeliveryInput';
 
 type Events = Omit<DeliveryInput, 'from' | 'to'>;
