@@ -13,7 +13,7 @@ export interface Config {
     ownership?: {
       /**
        * When the catalog is checked for changes (a cheap look at entity etags); the ownership index
-       * is rebuilt when anything changed, and at least hourly. Default every 15 seconds, starting
+       * is rebuilt when anything changed, and at least hourly. Default every 3 seconds, starting
        * 10 seconds after start-up.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
