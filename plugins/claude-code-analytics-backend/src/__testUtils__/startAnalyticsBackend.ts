@@ -2,12 +2,21 @@ import {
   SchedulerService,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  startTestBackend,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import { Server } from 'node:http';
+import request from 'supertest';
 import { claudeCodeAnalyticsPlugin } from '../plugin';
+
+/** Where the test backend mounts the plugin's API. */
+export const API = '/api/claude-code-analytics';
 
 /**
  * Starts a test backend with the plugin on a given database and catalog, and indexes the catalog,
@@ -36,4 +45,32 @@ export async function startAnalyticsBackend(options: {
   });
   await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
   return { server, scheduler };
+}
+
+/**
+ * `startAnalyticsBackend` on a fresh database of `databaseId`, for the tests of
+ * `databases.eachSupportedId()`; the test destroys the returned knex when it is done.
+ */
+export async function startAnalyticsBackendOn(
+  databases: TestDatabases,
+  databaseId: TestDatabaseId,
+  options: { entities: Entity[]; config?: Record<string, unknown> },
+): Promise<{ knex: Knex; server: Server; scheduler: SchedulerService }> {
+  const knex = await databases.init(databaseId);
+  return { knex, ...(await startAnalyticsBackend({ knex, ...options })) };
+}
+
+/**
+ * POST /v1/import with `body`: NDJSON unless `contentType` says otherwise, with `query` (without
+ * its `?`) when given.
+ */
+export function postImport(
+  server: Server,
+  body: string,
+  options: { query?: string; contentType?: string } = {},
+): request.Test {
+  return request(server)
+    .post(`${API}/v1/import${options.query ? `?${options.query}` : ''}`)
+    .set('Content-Type', options.contentType ?? 'application/x-ndjson')
+    .send(body);
 }

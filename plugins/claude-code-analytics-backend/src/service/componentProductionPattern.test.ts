@@ -1,12 +1,22 @@
-import { Entity } from '@backstage/catalog-model';
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
-import { startAnalyticsBackend } from '../__testUtils__/startAnalyticsBackend';
+import {
+  githubConfig,
+  serveFakeGithub,
+  setupGithubServer,
+} from '../__testUtils__/githubTestServer';
+import {
+  paymentsPeople,
+  paymentsService,
+  paymentsTeam,
+} from '../__testUtils__/paymentsCatalog';
+import {
+  postImport,
+  startAnalyticsBackendOn,
+} from '../__testUtils__/startAnalyticsBackend';
 import { withinSketchAccuracy } from '../__testUtils__/withinSketchAccuracy';
-import { FakeGithub } from '../sources/github/__testUtils__/FakeGithub';
 import {
   restDeployment,
   restDeploymentStatus,
@@ -15,45 +25,16 @@ import {
 
 jest.setTimeout(120_000);
 
-const people = ['ada', 'grace', 'linus', 'margaret', 'dennis'];
-const component = (
-  name: string,
-  annotations: Record<string, string>,
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, annotations },
-  spec: { type: 'service', owner: 'payments', lifecycle: 'production' },
-});
-const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'payments' },
-    spec: { type: 'team', children: [] },
-  },
-  ...people.map(name => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name },
-    spec: {
-      profile: { email: `${name}@acme.example` },
-      memberOf: ['payments'],
-    },
-  })),
+const entities = [
+  ...paymentsTeam(),
   // Ledger's production is called `live`; its `production-canary` is no production.
-  component('ledger', {
+  paymentsService('ledger', {
     'github.com/project-slug': 'acme/ledger',
     'claude-code-analytics/production-pattern': '^live$',
   }),
   // Web keeps the default: `production-canary` is production.
-  component('web', { 'github.com/project-slug': 'acme/web' }),
+  paymentsService('web', { 'github.com/project-slug': 'acme/web' }),
 ];
-
-const config = {
-  integrations: { github: [{ host: 'github.com', token: 'ghp_test' }] },
-  claudeCodeAnalytics: { github: { enabled: true } },
-};
 
 // The source reads the last 90 days of the real clock.
 const TODAY = DateTime.utc().startOf('day');
@@ -115,27 +96,12 @@ const importedDeployment = (
 
 describe("a component's own production pattern", () => {
   const databases = createTestDatabases();
-  const server = setupServer();
-  // The test backend is called over HTTP on localhost; everything else must be GitHub's stand-in.
-  beforeAll(() =>
-    server.listen({
-      onUnhandledRequest: (req, print) => {
-        if (
-          !/^(127\.0\.0\.1|localhost|\[::1\])$/.test(new URL(req.url).hostname)
-        ) {
-          print.error();
-        }
-      },
-    }),
-  );
-  afterAll(() => server.close());
-  afterEach(() => server.resetHandlers());
+  const server = setupGithubServer();
 
   it.each(databases.eachSupportedId())(
     'decides which deployments the delivery and cost APIs count, for GitHub and imported deployments alike, %p',
     async databaseId => {
-      const fake = new FakeGithub();
-      server.use(...fake.handlers());
+      const fake = serveFakeGithub(server);
       fake.addRepository('acme/ledger', {
         commits: [1, 2, 3, 4, 5].map(n => sha(`${n}`)),
         deployments: [
@@ -159,42 +125,42 @@ describe("a component's own production pattern", () => {
         ],
       });
 
-      const knex = await databases.init(databaseId);
-      const { server: backend, scheduler } = await startAnalyticsBackend({
+      const {
         knex,
+        server: backend,
+        scheduler,
+      } = await startAnalyticsBackendOn(databases, databaseId, {
         entities,
-        config,
+        config: githubConfig(),
       });
       await scheduler.triggerTask('claude-code-analytics-github');
 
       // Imported records of ledger: decided by ledger's pattern unless they say it themselves.
-      const imported = await request(backend)
-        .post('/api/claude-code-analytics/v1/import')
-        .set('Content-Type', 'application/x-ndjson')
-        .send(
-          [
-            importedDeployment('imported-live', 'live', 2),
-            importedDeployment('imported-canary', 'production-canary', 2),
-            importedDeployment('imported-blue', 'blue', 1, true),
-            importedDeployment('imported-live-eu', 'live', 1, false),
-            ...people.map(name =>
-              JSON.stringify({
-                type: 'usage_daily',
-                date: TODAY.minus({ days: 3 }).toISODate(),
-                identity: `${name}@acme.example`,
-                model: 'claude-sonnet-4-5',
-                sessions: 1,
-                linesAdded: 1,
-                linesRemoved: 0,
-                commits: 0,
-                pullRequests: 0,
-                tokens: { input: 1, output: 1, cacheRead: 0, cacheCreation: 0 },
-                costUsd: 3,
-                toolDecisions: {},
-              }),
-            ),
-          ].join('\n'),
-        );
+      const imported = await postImport(
+        backend,
+        [
+          importedDeployment('imported-live', 'live', 2),
+          importedDeployment('imported-canary', 'production-canary', 2),
+          importedDeployment('imported-blue', 'blue', 1, true),
+          importedDeployment('imported-live-eu', 'live', 1, false),
+          ...paymentsPeople.map(name =>
+            JSON.stringify({
+              type: 'usage_daily',
+              date: TODAY.minus({ days: 3 }).toISODate(),
+              identity: `${name}@acme.example`,
+              model: 'claude-sonnet-4-5',
+              sessions: 1,
+              linesAdded: 1,
+              linesRemoved: 0,
+              commits: 0,
+              pullRequests: 0,
+              tokens: { input: 1, output: 1, cacheRead: 0, cacheCreation: 0 },
+              costUsd: 3,
+              toolDecisions: {},
+            }),
+          ),
+        ].join('\n'),
+      );
       expect(imported.body).toEqual({ accepted: 9, rejected: [] });
 
       const rows = await knex('deployments').orderBy(['repository', 'id']);

@@ -1,42 +1,26 @@
-import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
-import { startAnalyticsBackend } from '../__testUtils__/startAnalyticsBackend';
+import { paymentsPeople, paymentsTeam } from '../__testUtils__/paymentsCatalog';
+import {
+  API,
+  postImport,
+  startAnalyticsBackendOn,
+} from '../__testUtils__/startAnalyticsBackend';
 import { DEFAULT_PRICING } from '../ingestion/PricingOptions';
 import { writeUsageDays } from '../ingestion/writeUsageDays';
 import { migrateStore, rollbackStore } from '../store/migrateStore';
 
 jest.setTimeout(60_000);
 
-const people = ['ada', 'grace', 'linus', 'margaret', 'dennis'];
-const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'payments' },
-    spec: { type: 'team', children: [] },
-  },
-  ...people.map(name => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: {
-      name,
-      // Ada also works through an API key; the Console lists it as its own member.
-      annotations:
-        name === 'ada'
-          ? { 'claude-code-analytics/identities': 'ada-ci-key' }
-          : undefined,
-    },
-    spec: {
-      profile: { email: `${name}@acme.example` },
-      memberOf: ['payments'],
-    },
-  })),
-];
+const entities = paymentsTeam(name =>
+  // Ada also works through an API key; the Console lists it as its own member.
+  name === 'ada'
+    ? { 'claude-code-analytics/identities': 'ada-ci-key' }
+    : undefined,
+);
 
 const HEADER = 'User,Spend this Month (USD),Lines this Month';
-const API = '/api/claude-code-analytics';
 
 /** An export as the Console writes it: quoted numbers with thousands separators, CRLF. */
 function consoleExport(rows: Array<[string, string, string]>): string {
@@ -75,13 +59,13 @@ describe('POST /v1/import of a Console export', () => {
   it.each(databases.eachSupportedId())(
     'shows the month-to-date totals for the right users and groups; a re-import changes nothing, a later export replaces, an older one is refused, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const { server } = await startAnalyticsBackend({ knex, entities });
+      const { knex, server } = await startAnalyticsBackendOn(
+        databases,
+        databaseId,
+        { entities },
+      );
       const post = (query: string, body: string, type = 'text/csv') =>
-        request(server)
-          .post(`${API}/v1/import?${query}`)
-          .set('Content-Type', type)
-          .send(body);
+        postImport(server, body, { query, contentType: type });
       const get = (path: string) =>
         request(server).get(`${API}/v1/entities/${path}?${NOVEMBER}`);
 
@@ -235,11 +219,11 @@ describe('POST /v1/import of a Console export', () => {
   it.each(databases.eachSupportedId())(
     'counts a user-month once next to Admin API and session-level data, whichever came first, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const { server, scheduler } = await startAnalyticsBackend({
-        knex,
-        entities,
-      });
+      const { knex, server, scheduler } = await startAnalyticsBackendOn(
+        databases,
+        databaseId,
+        { entities },
+      );
       const adminDay = (name: string, date: string, costUsd: number) => ({
         identity: `${name}@acme.example`,
         date,
@@ -278,37 +262,37 @@ describe('POST /v1/import of a Console export', () => {
         adminDay('grace', '2026-11-03', 5),
         adminDay('margaret', '2026-11-04', 6),
       ]);
-      await request(server)
-        .post(`${API}/v1/import`)
-        .set('Content-Type', 'application/x-ndjson')
-        .send(
-          JSON.stringify({
-            type: 'request',
-            sessionId: 's-1',
-            requestId: 'req_1',
-            timestamp: '2026-11-04T10:00:00Z',
-            identity: 'linus@acme.example',
-            model: 'claude-sonnet-4-5',
-            provider: 'firstParty',
-            tokens: { input: 100, output: 10, cacheRead: 0, cacheCreation: 0 },
-            costUsd: 0.25,
-          }),
-        );
+      await postImport(
+        server,
+        JSON.stringify({
+          type: 'request',
+          sessionId: 's-1',
+          requestId: 'req_1',
+          timestamp: '2026-11-04T10:00:00Z',
+          identity: 'linus@acme.example',
+          model: 'claude-sonnet-4-5',
+          provider: 'firstParty',
+          tokens: { input: 100, output: 10, cacheRead: 0, cacheCreation: 0 },
+          costUsd: 0.25,
+        }),
+      );
       expect(await costOf('grace')).toBe(5);
       expect(await costOf('linus')).toBe(0.25);
 
-      const imported = await request(server)
-        .post(`${API}/v1/import?format=console-csv&asOf=2026-11-10`)
-        .set('Content-Type', 'text/csv')
-        .send(
-          consoleExport([
-            ['ada@acme.example', '40.00', '400'],
-            ['grace@acme.example', '60.00', '600'],
-            ['linus@acme.example', '9.00', '90'],
-            // Nothing to count twice: a member without usage is accepted next to any source.
-            ['margaret@acme.example', '0.00', '0'],
-          ]),
-        );
+      const imported = await postImport(
+        server,
+        consoleExport([
+          ['ada@acme.example', '40.00', '400'],
+          ['grace@acme.example', '60.00', '600'],
+          ['linus@acme.example', '9.00', '90'],
+          // Nothing to count twice: a member without usage is accepted next to any source.
+          ['margaret@acme.example', '0.00', '0'],
+        ]),
+        {
+          query: 'format=console-csv&asOf=2026-11-10',
+          contentType: 'text/csv',
+        },
+      );
       expect(imported.body).toEqual({
         accepted: 2,
         rejected: [
@@ -346,10 +330,14 @@ describe('POST /v1/import of a Console export', () => {
       ]);
 
       // A later export would cover the Admin API's 12th: it is refused, the stored snapshot stays.
-      const later = await request(server)
-        .post(`${API}/v1/import?format=console-csv&asOf=2026-11-20`)
-        .set('Content-Type', 'text/csv')
-        .send(consoleExport([['ada@acme.example', '50.00', '500']]));
+      const later = await postImport(
+        server,
+        consoleExport([['ada@acme.example', '50.00', '500']]),
+        {
+          query: 'format=console-csv&asOf=2026-11-20',
+          contentType: 'text/csv',
+        },
+      );
       expect(later.body).toEqual({
         accepted: 0,
         rejected: [
@@ -368,20 +356,26 @@ describe('POST /v1/import of a Console export', () => {
   it.each(databases.eachSupportedId())(
     'takes no more than import.maxBytes, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const { server } = await startAnalyticsBackend({
-        knex,
-        entities,
-        config: { claudeCodeAnalytics: { import: { maxBytes: 200 } } },
-      });
+      const { knex, server } = await startAnalyticsBackendOn(
+        databases,
+        databaseId,
+        {
+          entities,
+          config: { claudeCodeAnalytics: { import: { maxBytes: 200 } } },
+        },
+      );
       const csv = consoleExport(
-        people.map(name => [`${name}@acme.example`, '1,000.00', '1,000']),
+        paymentsPeople.map(name => [
+          `${name}@acme.example`,
+          '1,000.00',
+          '1,000',
+        ]),
       );
       expect(csv.length).toBeGreaterThan(200);
-      const response = await request(server)
-        .post(`${API}/v1/import?asOf=2026-11-10`)
-        .set('Content-Type', 'text/csv')
-        .send(csv);
+      const response = await postImport(server, csv, {
+        query: 'asOf=2026-11-10',
+        contentType: 'text/csv',
+      });
       expect(response.status).toBe(413);
       expect(
         Number((await knex('console_exports').count({ n: '*' }))[0].n),

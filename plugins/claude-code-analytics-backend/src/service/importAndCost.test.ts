@@ -1,40 +1,21 @@
-import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
-import { startAnalyticsBackend } from '../__testUtils__/startAnalyticsBackend';
+import {
+  paymentsPeople,
+  paymentsService,
+  paymentsTeam,
+} from '../__testUtils__/paymentsCatalog';
+import {
+  postImport,
+  startAnalyticsBackendOn,
+} from '../__testUtils__/startAnalyticsBackend';
 
 jest.setTimeout(60_000);
 
-const people = ['ada', 'grace', 'linus', 'margaret', 'dennis'];
-const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'payments' },
-    spec: { type: 'team', children: [] },
-  },
-  ...people.map(name => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: {
-      name,
-      annotations: { 'github.com/user-login': `${name}-gh` },
-    },
-    spec: {
-      profile: { email: `${name}@acme.example` },
-      memberOf: ['payments'],
-    },
-  })),
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'ledger',
-      annotations: { 'github.com/project-slug': 'acme/ledger' },
-    },
-    spec: { type: 'service', owner: 'payments', lifecycle: 'production' },
-  },
+const entities = [
+  ...paymentsTeam(name => ({ 'github.com/user-login': `${name}-gh` })),
+  paymentsService('ledger', { 'github.com/project-slug': 'acme/ledger' }),
 ];
 
 const usageLine = (
@@ -59,7 +40,7 @@ const usageLine = (
   });
 
 const NDJSON = [
-  ...people.map(name => usageLine(name, '2026-03-02', 1.25)),
+  ...paymentsPeople.map(name => usageLine(name, '2026-03-02', 1.25)),
   usageLine('ada', '2026-03-03', 0.5, 'claude-opus-4-5'),
   '{"type":"usage_daily","date":"2026-03-02"}',
   'not json',
@@ -117,13 +98,12 @@ describe('POST /v1/import and GET cost', () => {
   it.each(databases.eachSupportedId())(
     'imports valid lines once, reports rejected ones, and answers cost, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const { server } = await startAnalyticsBackend({ knex, entities });
-      const post = (body: string) =>
-        request(server)
-          .post('/api/claude-code-analytics/v1/import')
-          .set('Content-Type', 'application/x-ndjson')
-          .send(body);
+      const { knex, server } = await startAnalyticsBackendOn(
+        databases,
+        databaseId,
+        { entities },
+      );
+      const post = (body: string) => postImport(server, body);
 
       const first = await post(NDJSON);
       expect(first.status).toBe(200);
@@ -187,8 +167,11 @@ describe('POST /v1/import and GET cost', () => {
   it.each(databases.eachSupportedId())(
     'counts a request once when OTLP and transcripts both send it, and prefers daily sources, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const { server } = await startAnalyticsBackend({ knex, entities });
+      const { knex, server } = await startAnalyticsBackendOn(
+        databases,
+        databaseId,
+        { entities },
+      );
       const requestLine = (extra: object) =>
         JSON.stringify({
           type: 'request',
@@ -206,11 +189,7 @@ describe('POST /v1/import and GET cost', () => {
           },
           ...extra,
         });
-      const post = (body: string) =>
-        request(server)
-          .post('/api/claude-code-analytics/v1/import')
-          .set('Content-Type', 'application/x-ndjson')
-          .send(body);
+      const post = (body: string) => postImport(server, body);
       // As the OTLP receiver knows it (identity, cost) and as the collector knows it (repository).
       await post(
         requestLine({ identity: 'grace@acme.example', costUsd: 0.01 }),

@@ -1,9 +1,15 @@
-import { Entity } from '@backstage/catalog-model';
-import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/createTestDatabases';
-import { startAnalyticsBackend } from '../../__testUtils__/startAnalyticsBackend';
-import { FakeGithub } from './__testUtils__/FakeGithub';
+import {
+  githubConfig,
+  serveFakeGithub,
+  setupGithubServer,
+} from '../../__testUtils__/githubTestServer';
+import {
+  paymentsGroup,
+  paymentsService,
+} from '../../__testUtils__/paymentsCatalog';
+import { startAnalyticsBackendOn } from '../../__testUtils__/startAnalyticsBackend';
 import {
   graphqlPullRequest,
   restRepository,
@@ -11,57 +17,23 @@ import {
 
 jest.setTimeout(120_000);
 
-const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'payments' },
-    spec: { type: 'team', children: [] },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'shop',
-      annotations: { 'github.com/project-slug': 'acme/shop' },
-    },
-    spec: { type: 'service', owner: 'payments', lifecycle: 'production' },
-  },
+const entities = [
+  paymentsGroup(),
+  paymentsService('shop', { 'github.com/project-slug': 'acme/shop' }),
 ];
 
-const config = {
-  integrations: { github: [{ host: 'github.com', token: 'ghp_test' }] },
-  claudeCodeAnalytics: {
-    github: {
-      enabled: true,
-      organizations: ['acme', { name: 'labs', exclude: '^sandbox-' }, 'ghost'],
-    },
-  },
-};
+const config = githubConfig({
+  organizations: ['acme', { name: 'labs', exclude: '^sandbox-' }, 'ghost'],
+});
 
 describe('GitHub organisations', () => {
   const databases = createTestDatabases();
-  const server = setupServer();
-  // The test backend is called over HTTP on localhost; everything else must be GitHub's stand-in.
-  beforeAll(() =>
-    server.listen({
-      onUnhandledRequest: (req, print) => {
-        if (
-          !/^(127\.0\.0\.1|localhost|\[::1\])$/.test(new URL(req.url).hostname)
-        ) {
-          print.error();
-        }
-      },
-    }),
-  );
-  afterAll(() => server.close());
-  afterEach(() => server.resetHandlers());
+  const server = setupGithubServer();
 
   it.each(databases.eachSupportedId())(
     'reads every repository of the configured organisations, and lists those of no component as unmapped, %p',
     async databaseId => {
-      const fake = new FakeGithub();
-      server.use(...fake.handlers());
+      const fake = serveFakeGithub(server);
       fake.restPageSize = 2;
       const acme = { login: 'acme', type: 'Organization' as const };
       const labs = { login: 'labs', type: 'Organization' as const };
@@ -86,9 +58,11 @@ describe('GitHub organisations', () => {
       });
       fake.addRepository('labs/tool');
 
-      const knex = await databases.init(databaseId);
-      const { server: backend, scheduler } = await startAnalyticsBackend({
+      const {
         knex,
+        server: backend,
+        scheduler,
+      } = await startAnalyticsBackendOn(databases, databaseId, {
         entities,
         config,
       });
