@@ -2,7 +2,11 @@ import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
 import { PricingOptions } from './PricingOptions';
-import { SessionGroup, sessionGroupKey, writeSessionUsage } from './sumSessionUsage';
+import {
+  SessionGroup,
+  sessionGroupKey,
+  writeSessionUsage,
+} from './sumSessionUsage';
 
 const TABLE = 'session_sum_queue';
 const KEY = ['identity', 'date', 'provider', 'repository'];

@@ -1,9 +1,11 @@
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
+import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
 import { SessionEventRow } from '../store/tables';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
-import { SessionGroup, sessionGroupKey } from './sumSessionUsage';
+import { SessionGroup, sessionGroupKey } from './sessionGroup';
+import { addEventTotals, lockSessionWrites } from './sessionTotals';
 import { SessionEvent } from './types';
 
 const MAX_INTEGER = 2 ** 31 - 1;
@@ -67,11 +69,24 @@ export async function storeSessionEvents(
   if (rows.size === 0) {
     return [];
   }
-  await knex.transaction(tx =>
-    insertRows(tx, 'session_events', [...rows.values()], {
+  await knex.transaction(async tx => {
+    await lockSessionWrites(tx);
+    // Events already stored (an export the exporter retried) are neither stored nor counted again.
+    for (const chunk of chunked([...rows.values()], 300)) {
+      for (const known of await tx('session_events')
+        .select('session_id', 'event_key')
+        .whereIn(
+          ['session_id', 'event_key'],
+          chunk.map(row => [row.session_id, row.event_key]),
+        )) {
+        rows.delete(`${known.session_id}\u0000${known.event_key}`);
+      }
+    }
+    await insertRows(tx, 'session_events', [...rows.values()], {
       onConflict: ['session_id', 'event_key'],
-    }),
-  );
+    });
+    await addEventTotals(tx, [...rows.values()]);
+  });
   const groups = new Map<string, SessionGroup>();
   for (const row of rows.values()) {
     const group: SessionGroup = {

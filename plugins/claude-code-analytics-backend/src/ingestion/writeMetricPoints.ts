@@ -3,9 +3,14 @@ import { DateTime } from 'luxon';
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
+import { addPointTotals, lockSessionWrites } from './sessionTotals';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { PricingOptions } from './PricingOptions';
-import { SessionGroup, sessionGroupKey, writeSessionUsage } from './sumSessionUsage';
+import {
+  SessionGroup,
+  sessionGroupKey,
+  writeSessionUsage,
+} from './sumSessionUsage';
 
 /** A Claude Code metric data point, as the OTLP receiver reads it. */
 export type MetricPointInput = {
@@ -166,10 +171,7 @@ export async function storeMetricPoints(
       cumulative: point.temporality === 'cumulative',
     };
     // The same point twice in one batch is one point.
-    candidates.set(
-      `${seriesHash}|${row.start_nano}|${row.time_nano}`,
-      row,
-    );
+    candidates.set(`${seriesHash}|${row.start_nano}|${row.time_nano}`, row);
   }
   if (candidates.size === 0) {
     return { stored: 0, groups: [] };
@@ -178,11 +180,14 @@ export async function storeMetricPoints(
   const affected = new Map<string, SessionGroup>();
   let stored = 0;
   await knex.transaction(async tx => {
+    await lockSessionWrites(tx);
     // Points of these series already stored: known intervals are skipped, and the latest earlier
     // point of a cumulative series gives the base of its increase.
     const bySeries = new Map<string, Array<{ time: string; value: number }>>();
     const known = new Set<string>();
-    const series = [...new Set([...candidates.values()].map(r => r.series_hash))];
+    const series = [
+      ...new Set([...candidates.values()].map(r => r.series_hash)),
+    ];
     for (const chunk of chunked(series, 300)) {
       for (const row of await tx('session_metric_points')
         .select('series_hash', 'start_nano', 'time_nano', 'value')
@@ -227,6 +232,7 @@ export async function storeMetricPoints(
       affected.set(sessionGroupKey(group), group);
     }
     await insertRows(tx, 'session_metric_points', rows);
+    await addPointTotals(tx, rows);
     stored = rows.length;
   });
   return { stored, groups: [...affected.values()] };

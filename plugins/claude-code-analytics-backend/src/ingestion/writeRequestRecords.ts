@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
+import { addRequestTotals, lockSessionWrites } from './sessionTotals';
 import { toNumber } from '../store/tables';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { PricingOptions } from './PricingOptions';
@@ -38,7 +39,9 @@ export function requestKey(record: RequestRecord): string | undefined {
   if (record.requestId) {
     return record.requestId;
   }
-  return record.messageId ? `${record.sessionId}:${record.messageId}` : undefined;
+  return record.messageId
+    ? `${record.sessionId}:${record.messageId}`
+    : undefined;
 }
 
 function totalTokens(row: SessionRequestRow): number {
@@ -110,7 +113,6 @@ function merge(a: SessionRequestRow, b: SessionRequestRow): SessionRequestRow {
   };
 }
 
-
 /**
  * Stores request records of one session-level source (OTLP, transcripts, import), merging requests
  * already known from another source, without re-summing them: for callers that store other
@@ -139,12 +141,15 @@ export async function storeRequestRecords(
 
   const affected = new Map<string, SessionGroup>();
   await knex.transaction(async tx => {
+    await lockSessionWrites(tx);
+    const stored = new Map<string, SessionRequestRow>();
     for (const chunk of chunked([...incoming.keys()], 300)) {
       const existing: SessionRequestRow[] = await tx('session_requests')
         .select()
         .whereIn('request_key', chunk);
       for (const row of existing) {
         affected.set(sessionGroupKey(row), row);
+        stored.set(row.request_key, row);
         incoming.set(
           row.request_key,
           merge(row, incoming.get(row.request_key)!),
@@ -156,6 +161,11 @@ export async function storeRequestRecords(
       onConflict: ['request_key'],
       merge: Object.keys(rows[0]).filter(column => column !== 'request_key'),
     });
+    // The merged rows replace the stored ones in the totals (possibly in another group).
+    await addRequestTotals(
+      tx,
+      rows.map(after => ({ before: stored.get(after.request_key), after })),
+    );
   });
   for (const row of incoming.values()) {
     affected.set(sessionGroupKey(row), row);

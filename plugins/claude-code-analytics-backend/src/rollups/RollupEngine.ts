@@ -117,9 +117,7 @@ export class RollupEngine {
     }
     this.soon = setTimeout(() => {
       this.soon = undefined;
-      this.run().catch(error =>
-        this.logger.error(`Rollups failed: ${error}`),
-      );
+      this.run().catch(error => this.logger.error(`Rollups failed: ${error}`));
     }, delayMs);
     this.soon.unref?.();
   }
@@ -216,8 +214,15 @@ export class RollupEngine {
           .where('date', date)
       ).map(row => row.scope_ref as string),
     );
-    for (const table of ['usage_facts', 'usage_model_facts', 'usage_tool_facts']) {
-      await tx(table).whereIn('user_ref', userRefs).where('date', date).delete();
+    for (const table of [
+      'usage_facts',
+      'usage_model_facts',
+      'usage_tool_facts',
+    ]) {
+      await tx(table)
+        .whereIn('user_ref', userRefs)
+        .where('date', date)
+        .delete();
     }
 
     const facts: UsageFactRow[] = [];
@@ -229,7 +234,12 @@ export class RollupEngine {
         attribution: UsageFactRow['attribution'],
         usage: UsageVector,
       ) => {
-        const key = { scope_ref: scopeRef, user_ref: userRef, date, attribution };
+        const key = {
+          scope_ref: scopeRef,
+          user_ref: userRef,
+          date,
+          attribution,
+        };
         facts.push({ ...key, ...usage.activity, ...totalTokens(usage) });
         for (const [model, tokens] of usage.models) {
           modelFacts.push({ ...key, model, ...tokens });
@@ -297,7 +307,10 @@ export class RollupEngine {
           for (const entityChunk of chunked(refs, ENTITIES_PER_STATEMENT)) {
             for (const dateChunk of chunked(
               dates,
-              Math.max(1, Math.floor(ENTITY_DAYS_PER_STATEMENT / entityChunk.length)),
+              Math.max(
+                1,
+                Math.floor(ENTITY_DAYS_PER_STATEMENT / entityChunk.length),
+              ),
             )) {
               await this.recomputeEntitiesOnDates(tx, dateChunk, entityChunk);
             }
@@ -319,7 +332,11 @@ export class RollupEngine {
     dates: string[],
     entityRefs: string[],
   ) {
-    for (const table of ['entity_daily', 'entity_model_daily', 'entity_tool_daily']) {
+    for (const table of [
+      'entity_daily',
+      'entity_model_daily',
+      'entity_tool_daily',
+    ]) {
       await tx(table)
         .whereIn('entity_ref', entityRefs)
         .whereIn('date', dates)

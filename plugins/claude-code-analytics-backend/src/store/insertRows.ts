@@ -10,7 +10,13 @@ export async function insertRows(
   knex: Knex,
   table: string,
   rows: Array<Record<string, unknown>>,
-  options: { onConflict?: string[]; merge?: string[] } = {},
+  options: {
+    onConflict?: string[];
+    /** Columns that take the new row's value on a conflict. */
+    merge?: string[];
+    /** Columns to which the new row's value is added on a conflict (running totals). */
+    add?: string[];
+  } = {},
 ): Promise<void> {
   if (rows.length === 0) {
     return;
@@ -18,12 +24,16 @@ export async function insertRows(
   const columns = Object.keys(rows[0]);
   const perChunk = Math.max(1, Math.floor(8000 / columns.length));
   const rowPlaceholder = `(${columns.map(() => '?').join(', ')})`;
+  const updates = [
+    ...(options.merge ?? []).map(c => `"${c}" = excluded."${c}"`),
+    ...(options.add ?? []).map(
+      c => `"${c}" = "${table}"."${c}" + excluded."${c}"`,
+    ),
+  ];
   const conflict = options.onConflict
     ? ` ON CONFLICT (${options.onConflict.map(c => `"${c}"`).join(', ')}) ${
-        options.merge?.length
-          ? `DO UPDATE SET ${options.merge
-              .map(c => `"${c}" = excluded."${c}"`)
-              .join(', ')}`
+        updates.length > 0
+          ? `DO UPDATE SET ${updates.join(', ')}`
           : 'DO NOTHING'
       }`
     : '';
@@ -36,7 +46,9 @@ export async function insertRows(
       }
     }
     await knex.raw(
-      `INSERT INTO "${table}" (${columns.map(c => `"${c}"`).join(', ')}) VALUES ${chunk
+      `INSERT INTO "${table}" (${columns
+        .map(c => `"${c}"`)
+        .join(', ')}) VALUES ${chunk
         .map(() => rowPlaceholder)
         .join(', ')}${conflict}`,
       bindings as Knex.RawBinding[],

@@ -34,6 +34,10 @@ const TABLES = [
   'session_metric_points',
   'session_events',
   'session_sum_queue',
+  'session_request_totals',
+  'session_request_sessions',
+  'session_point_totals',
+  'session_event_totals',
 ];
 
 describe('migrations', () => {

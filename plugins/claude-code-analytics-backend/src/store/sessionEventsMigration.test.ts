@@ -1,29 +1,12 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import {
+  migrateUpToBefore,
+  storeMigrations,
+} from '../__testUtils__/migrateUpToBefore';
 
 jest.setTimeout(60_000);
 
-const migrations = {
-  directory: resolvePackagePath(
-    'backstage-plugin-claude-code-analytics-backend',
-    'migrations',
-  ),
-  tableName: 'claude_code_analytics_knex_migrations',
-};
 const MIGRATION = '20261125190000_session_events.js';
-
-/** Runs the migrations before this one. */
-async function migrateUpToBefore(knex: Knex, name: string) {
-  for (;;) {
-    const [, pending] = await knex.migrate.list(migrations);
-    const next = pending[0]?.file ?? pending[0]?.name;
-    if (!next || next === name) {
-      return;
-    }
-    await knex.migrate.up(migrations);
-  }
-}
 
 const rawKey = {
   source: 'admin-api',
@@ -78,7 +61,7 @@ describe(`migration ${MIGRATION}`, () => {
         accepted: 5,
       });
 
-      await knex.migrate.up({ ...migrations, name: MIGRATION });
+      await knex.migrate.up({ ...storeMigrations, name: MIGRATION });
       for (const table of [
         'usage_activity_daily',
         'usage_facts',
@@ -123,7 +106,7 @@ describe(`migration ${MIGRATION}`, () => {
         );
       expect(again).toMatch(/unique|duplicate/i);
 
-      await knex.migrate.down({ ...migrations, name: MIGRATION });
+      await knex.migrate.down({ ...storeMigrations, name: MIGRATION });
       expect(await knex.schema.hasTable('session_events')).toBe(false);
       for (const [table, column] of [
         ['usage_activity_daily', 'prompts'],

@@ -1,6 +1,13 @@
-import { mockApis } from '@backstage/frontend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import {
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { Settings } from 'luxon';
 import { http, HttpResponse, JsonBodyType } from 'msw';
-import { SetupServer } from 'msw/node';
+import { setupServer, SetupServer } from 'msw/node';
 import { useLocation } from 'react-router-dom';
 import { adoptionResponse } from '../__fixtures__/adoptionResponse';
 import { childrenResponse } from '../__fixtures__/childrenResponse';
@@ -9,7 +16,7 @@ import { deliveryResponse } from '../__fixtures__/deliveryResponse';
 import { groupsResponse } from '../__fixtures__/groupsResponse';
 import { membersResponse } from '../__fixtures__/membersResponse';
 import { statusResponse } from '../__fixtures__/statusResponse';
-import { ClaudeCodeAnalyticsClient } from '../api';
+import { claudeCodeAnalyticsApiRef, ClaudeCodeAnalyticsClient } from '../api';
 
 /** Where the test backend is mounted. */
 export const apiBaseUrl = 'http://localhost:7007/api/claude-code-analytics';
@@ -20,6 +27,84 @@ export function testClient(): ClaudeCodeAnalyticsClient {
     discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
     fetchApi: mockApis.fetch(),
   });
+}
+
+/**
+ * The msw server of the test backend, listening during the tests of the describe block that calls
+ * this (a request without a handler fails the test, handlers are reset after each test), with
+ * luxon's clock at 2025-01-04 12:00 UTC during each test: the last 30 full days are 2024-12-05 to
+ * 2025-01-03.
+ */
+export function setupAnalyticsServer(): SetupServer {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const originalNow = Settings.now;
+  beforeEach(() => {
+    Settings.now = () => Date.parse('2025-01-04T12:00:00Z');
+  });
+  afterEach(() => {
+    Settings.now = originalNow;
+  });
+  return server;
+}
+
+/**
+ * Renders `element` in a test app with the real client against the test backend, inside an
+ * EntityProvider of `entity` when one is given. `config` replaces the test app's configuration;
+ * `initialUrl` is the first location.
+ */
+export function renderWithAnalytics(
+  element: JSX.Element,
+  options: {
+    entity?: Entity;
+    config?: Record<string, any>;
+    initialUrl?: string;
+  } = {},
+) {
+  return renderInTestApp(
+    options.entity ? (
+      <EntityProvider entity={options.entity}>{element}</EntityProvider>
+    ) : (
+      element
+    ),
+    {
+      apis: [[claudeCodeAnalyticsApiRef, testClient()]],
+      config: options.config,
+      initialRouteEntries: options.initialUrl
+        ? [options.initialUrl]
+        : undefined,
+    },
+  );
+}
+
+/** The msw path of an entity resource of the API: adoption, cost, delivery, children, members. */
+export function entityResourceUrl(resource: string): string {
+  return `${apiBaseUrl}/v1/entities/:kind/:namespace/:name/${resource}`;
+}
+
+/** A body as is, or a JSON response of it. */
+function respond(body: Response | JsonBodyType): Response {
+  return body instanceof Response ? body : HttpResponse.json(body);
+}
+
+/**
+ * Answers an entity resource (of any entity) with `body`, or with what `body` gives for each
+ * request: a body or a response; returns the URLs requested.
+ */
+export function serveEntityResource(
+  server: SetupServer,
+  resource: string,
+  body: JsonBodyType | (() => Response | JsonBodyType),
+): URL[] {
+  const requests: URL[] = [];
+  server.use(
+    http.get(entityResourceUrl(resource), ({ request }) => {
+      requests.push(new URL(request.url));
+      return respond(typeof body === 'function' ? body() : body);
+    }),
+  );
+  return requests;
 }
 
 /**
@@ -46,13 +131,11 @@ export function serveAnalytics(
     requests.push(
       parsed.pathname.replace('/api/claude-code-analytics', '') + parsed.search,
     );
-    const body = bodies[resource]();
-    return body instanceof Response ? body : HttpResponse.json(body);
+    return respond(bodies[resource]());
   };
   server.use(
-    http.get(
-      `${apiBaseUrl}/v1/entities/:kind/:namespace/:name/:resource`,
-      ({ request, params }) => answer(String(params.resource), request.url),
+    http.get(entityResourceUrl(':resource'), ({ request, params }) =>
+      answer(String(params.resource), request.url),
     ),
     http.get(`${apiBaseUrl}/v1/groups`, ({ request }) =>
       answer('groups', request.url),
@@ -64,10 +147,14 @@ export function serveAnalytics(
   return requests;
 }
 
-/** A backend error in Backstage's shape. */
+/** A backend error in the shape of Backstage's error handler, as if for a GET of an entity. */
 export function errorResponse(status: number, message: string): Response {
   return HttpResponse.json(
-    { error: { name: 'Error', message }, response: { statusCode: status } },
+    {
+      error: { name: 'Error', message },
+      request: { method: 'GET', url: '/v1/entities' },
+      response: { statusCode: status },
+    },
     { status },
   );
 }

@@ -1,39 +1,19 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  mockApis,
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AdoptionResponse } from 'backstage-plugin-claude-code-analytics-common';
-import { Settings } from 'luxon';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { adoptionResponse } from '../../__fixtures__/adoptionResponse';
 import {
-  claudeCodeAnalyticsApiRef,
-  ClaudeCodeAnalyticsClient,
-} from '../../api';
+  entityResourceUrl,
+  errorResponse,
+  renderWithAnalytics,
+  serveEntityResource,
+  setupAnalyticsServer,
+} from '../../__testUtils__/analyticsTestServer';
+import { statValues } from '../../__testUtils__/statList';
+import { jane, teamA } from '../../__testUtils__/testEntities';
 import { AdoptionCard } from './AdoptionCard';
-
-const adoptionUrl =
-  'http://localhost:7007/api/claude-code-analytics/v1/entities/:kind/:namespace/:name/adoption';
-
-const team: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name: 'team-a', title: 'Team A' },
-  spec: { type: 'team', children: [] },
-};
-
-const jane: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'User',
-  metadata: { name: 'jane' },
-  spec: { memberOf: ['team-a'] },
-};
 
 const noUsage: AdoptionResponse = {
   ...adoptionResponse,
@@ -64,72 +44,23 @@ const noUsage: AdoptionResponse = {
 
 const suppressed: AdoptionResponse = { ...noUsage, suppressed: true };
 
-function errorBody(status: number, message: string) {
-  return HttpResponse.json(
-    {
-      error: { name: 'Error', message },
-      request: { method: 'GET', url: '/v1/entities' },
-      response: { statusCode: status },
-    },
-    { status },
-  );
-}
-
-/** The values shown for a labelled number of the card. */
-function statValues(label: string): string[] {
-  const term = screen.getByText(label, { selector: 'dt' });
-  const values: string[] = [];
-  for (
-    let element = term.nextElementSibling;
-    element?.tagName === 'DD';
-    element = element.nextElementSibling
-  ) {
-    values.push(element.textContent ?? '');
-  }
-  return values;
-}
-
 describe('AdoptionCard', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
-
-  const originalNow = Settings.now;
-  beforeEach(() => {
-    Settings.now = () => Date.parse('2025-01-04T12:00:00Z');
-  });
-  afterEach(() => {
-    Settings.now = originalNow;
-  });
+  const server = setupAnalyticsServer();
 
   function renderCard(
     entity: Entity,
     options: { days?: number; config?: Record<string, any> } = {},
   ) {
-    const client = new ClaudeCodeAnalyticsClient({
-      discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
-      fetchApi: mockApis.fetch(),
+    return renderWithAnalytics(<AdoptionCard days={options.days} />, {
+      entity,
+      config: options.config,
     });
-    return renderInTestApp(
-      <EntityProvider entity={entity}>
-        <AdoptionCard days={options.days} />
-      </EntityProvider>,
-      {
-        apis: [[claudeCodeAnalyticsApiRef, client]],
-        config: options.config,
-      },
-    );
   }
 
   it('shows a loading state, then the numbers of the response', async () => {
-    const requests: URL[] = [];
-    server.use(
-      http.get(adoptionUrl, ({ request }) => {
-        requests.push(new URL(request.url));
-        return HttpResponse.json(adoptionResponse);
-      }),
-    );
+    const requests = serveEntityResource(server, 'adoption', adoptionResponse);
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByRole('progressbar', {
@@ -186,31 +117,21 @@ describe('AdoptionCard', () => {
   });
 
   it('asks for the number of days it is given', async () => {
-    const requests: URL[] = [];
-    server.use(
-      http.get(adoptionUrl, ({ request }) => {
-        requests.push(new URL(request.url));
-        return HttpResponse.json(adoptionResponse);
-      }),
-    );
+    const requests = serveEntityResource(server, 'adoption', adoptionResponse);
 
-    renderCard(team, { days: 7 });
+    renderCard(teamA, { days: 7 });
 
     expect(await screen.findByText('Active users')).toBeInTheDocument();
     expect(requests[0].search).toBe('?from=2024-12-28&to=2025-01-03');
   });
 
   it('leaves out the AI-assisted share when the response has none', async () => {
-    server.use(
-      http.get(adoptionUrl, () =>
-        HttpResponse.json({
-          ...adoptionResponse,
-          aiAssistedPullRequestShare: undefined,
-        }),
-      ),
-    );
+    serveEntityResource(server, 'adoption', {
+      ...adoptionResponse,
+      aiAssistedPullRequestShare: undefined,
+    });
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(await screen.findByText('Active users')).toBeInTheDocument();
     expect(
@@ -219,18 +140,14 @@ describe('AdoptionCard', () => {
   });
 
   it('shows the prompts and API error rate of the response', async () => {
-    server.use(
-      http.get(adoptionUrl, () =>
-        HttpResponse.json({
-          ...adoptionResponse,
-          prompts: 12,
-          promptCharacters: 480,
-          apiRequests: 3,
-          apiErrors: 1,
-          apiErrorRate: 0.25,
-        }),
-      ),
-    );
+    serveEntityResource(server, 'adoption', {
+      ...adoptionResponse,
+      prompts: 12,
+      promptCharacters: 480,
+      apiRequests: 3,
+      apiErrors: 1,
+      apiErrorRate: 0.25,
+    });
 
     renderCard(jane);
 
@@ -252,6 +169,7 @@ describe('AdoptionCard', () => {
       toolResults,
       ...olderBackend
     } = adoptionResponse;
+    const adoptionUrl = entityResourceUrl('adoption');
     server.use(
       http.get(adoptionUrl, () => HttpResponse.json(olderBackend), {
         once: true,
@@ -267,22 +185,22 @@ describe('AdoptionCard', () => {
       ),
     );
 
-    const { unmount } = await renderCard(team);
+    const { unmount } = await renderCard(teamA);
     expect(await screen.findByText('Active users')).toBeInTheDocument();
     expect(screen.queryByText('Prompts')).not.toBeInTheDocument();
     expect(screen.queryByText('API error rate')).not.toBeInTheDocument();
     unmount();
 
-    await renderCard(team);
+    await renderCard(teamA);
     expect(await screen.findByText('Active users')).toBeInTheDocument();
     expect(screen.queryByText('Prompts')).not.toBeInTheDocument();
     expect(screen.queryByText('API error rate')).not.toBeInTheDocument();
   });
 
   it('explains how to connect a source when there is no usage', async () => {
-    server.use(http.get(adoptionUrl, () => HttpResponse.json(noUsage)));
+    serveEntityResource(server, 'adoption', noUsage);
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByText('No Claude Code usage in this period.'),
@@ -296,16 +214,14 @@ describe('AdoptionCard', () => {
 
   it('shows an error and fetches again on retry', async () => {
     let calls = 0;
-    server.use(
-      http.get(adoptionUrl, () => {
-        calls += 1;
-        return calls === 1
-          ? errorBody(500, 'database unavailable')
-          : HttpResponse.json(adoptionResponse);
-      }),
-    );
+    serveEntityResource(server, 'adoption', () => {
+      calls += 1;
+      return calls === 1
+        ? errorResponse(500, 'database unavailable')
+        : adoptionResponse;
+    });
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByText(/Could not load Claude Code adoption/),
@@ -320,10 +236,8 @@ describe('AdoptionCard', () => {
   });
 
   it('says that individual usage is private on 403', async () => {
-    server.use(
-      http.get(adoptionUrl, () =>
-        errorBody(403, 'You may not read the usage of user:default/jane'),
-      ),
+    serveEntityResource(server, 'adoption', () =>
+      errorResponse(403, 'You may not read the usage of user:default/jane'),
     );
 
     renderCard(jane);
@@ -337,9 +251,9 @@ describe('AdoptionCard', () => {
   });
 
   it('hides every number of a suppressed aggregate', async () => {
-    server.use(http.get(adoptionUrl, () => HttpResponse.json(suppressed)));
+    serveEntityResource(server, 'adoption', suppressed);
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByText(
@@ -352,9 +266,9 @@ describe('AdoptionCard', () => {
   });
 
   it('names the configured minimum group size', async () => {
-    server.use(http.get(adoptionUrl, () => HttpResponse.json(suppressed)));
+    serveEntityResource(server, 'adoption', suppressed);
 
-    renderCard(team, {
+    renderCard(teamA, {
       config: { claudeCodeAnalytics: { privacy: { minimumGroupSize: 8 } } },
     });
 

@@ -1,23 +1,17 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Settings } from 'luxon';
-import { setupServer } from 'msw/node';
 import { adoptionResponse } from '../../__fixtures__/adoptionResponse';
 import { statusResponse } from '../../__fixtures__/statusResponse';
-import { claudeCodeAnalyticsApiRef } from '../../api';
 import {
   csvOf,
   errorResponse,
   LocationSearch,
+  renderWithAnalytics,
   serveAnalytics,
-  testClient,
+  setupAnalyticsServer,
 } from '../../__testUtils__/analyticsTestServer';
+import { jane } from '../../__testUtils__/testEntities';
 import { ClaudeCodeTab } from './ClaudeCodeTab';
 
 const platform: Entity = {
@@ -25,13 +19,6 @@ const platform: Entity = {
   kind: 'Group',
   metadata: { name: 'platform', title: 'Platform' },
   spec: { type: 'department', children: [] },
-};
-
-const jane: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'User',
-  metadata: { name: 'jane' },
-  spec: { memberOf: ['team-a'] },
 };
 
 function adoptionQueries(requests: string[]): string[] {
@@ -44,27 +31,18 @@ function adoptionQueries(requests: string[]): string[] {
 jest.setTimeout(30_000);
 
 describe('ClaudeCodeTab', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
-
-  const originalNow = Settings.now;
-  beforeEach(() => {
-    Settings.now = () => Date.parse('2025-01-04T12:00:00Z');
-  });
-  afterEach(() => {
-    Settings.now = originalNow;
-  });
+  const server = setupAnalyticsServer();
 
   function renderTab(entity: Entity, initialUrl = '/') {
-    return renderInTestApp(
-      <EntityProvider entity={entity}>
+    return renderWithAnalytics(
+      <>
         <ClaudeCodeTab />
         <LocationSearch />
-      </EntityProvider>,
+      </>,
       {
-        apis: [[claudeCodeAnalyticsApiRef, testClient()]],
+        entity,
         config: { claudeCodeAnalytics: { privacy: { minimumGroupSize: 4 } } },
-        initialRouteEntries: [initialUrl],
+        initialUrl,
       },
     );
   }

@@ -1,39 +1,17 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  mockApis,
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { CostResponse } from 'backstage-plugin-claude-code-analytics-common';
-import { Settings } from 'luxon';
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { costResponse } from '../../__fixtures__/costResponse';
 import {
-  claudeCodeAnalyticsApiRef,
-  ClaudeCodeAnalyticsClient,
-} from '../../api';
+  errorResponse,
+  renderWithAnalytics,
+  serveEntityResource,
+  setupAnalyticsServer,
+} from '../../__testUtils__/analyticsTestServer';
+import { statValues } from '../../__testUtils__/statList';
+import { jane, teamA } from '../../__testUtils__/testEntities';
 import { CostCard } from './CostCard';
-
-const costUrl =
-  'http://localhost:7007/api/claude-code-analytics/v1/entities/:kind/:namespace/:name/cost';
-
-const team: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name: 'team-a', title: 'Team A' },
-  spec: { type: 'team', children: [] },
-};
-
-const jane: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'User',
-  metadata: { name: 'jane' },
-  spec: { memberOf: ['team-a'] },
-};
 
 const noTokens = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
 
@@ -61,31 +39,6 @@ const suppressed: CostResponse = {
   suppressed: true,
 };
 
-function errorBody(status: number, message: string) {
-  return HttpResponse.json(
-    {
-      error: { name: 'Error', message },
-      request: { method: 'GET', url: '/v1/entities' },
-      response: { statusCode: status },
-    },
-    { status },
-  );
-}
-
-/** The values shown for a labelled number of the card. */
-function statValues(label: string): string[] {
-  const term = screen.getByText(label, { selector: 'dt' });
-  const values: string[] = [];
-  for (
-    let element = term.nextElementSibling;
-    element?.tagName === 'DD';
-    element = element.nextElementSibling
-  ) {
-    values.push(element.textContent ?? '');
-  }
-  return values;
-}
-
 /** The cells of each row of the by-model table, header first. */
 function modelRows(): string[][] {
   return within(screen.getByRole('table', { name: 'Spend by model' }))
@@ -94,46 +47,22 @@ function modelRows(): string[][] {
 }
 
 describe('CostCard', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
-
-  const originalNow = Settings.now;
-  beforeEach(() => {
-    Settings.now = () => Date.parse('2025-01-04T12:00:00Z');
-  });
-  afterEach(() => {
-    Settings.now = originalNow;
-  });
+  const server = setupAnalyticsServer();
 
   function renderCard(
     entity: Entity,
     options: { days?: number; config?: Record<string, any> } = {},
   ) {
-    const client = new ClaudeCodeAnalyticsClient({
-      discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
-      fetchApi: mockApis.fetch(),
+    return renderWithAnalytics(<CostCard days={options.days} />, {
+      entity,
+      config: options.config,
     });
-    return renderInTestApp(
-      <EntityProvider entity={entity}>
-        <CostCard days={options.days} />
-      </EntityProvider>,
-      {
-        apis: [[claudeCodeAnalyticsApiRef, client]],
-        config: options.config,
-      },
-    );
   }
 
   it('shows a loading state, then the numbers of the response', async () => {
-    const requests: URL[] = [];
-    server.use(
-      http.get(costUrl, ({ request }) => {
-        requests.push(new URL(request.url));
-        return HttpResponse.json(costResponse);
-      }),
-    );
+    const requests = serveEntityResource(server, 'cost', costResponse);
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByRole('progressbar', {
@@ -203,34 +132,24 @@ describe('CostCard', () => {
   });
 
   it('asks for the number of days it is given', async () => {
-    const requests: URL[] = [];
-    server.use(
-      http.get(costUrl, ({ request }) => {
-        requests.push(new URL(request.url));
-        return HttpResponse.json(costResponse);
-      }),
-    );
+    const requests = serveEntityResource(server, 'cost', costResponse);
 
-    renderCard(team, { days: 7 });
+    renderCard(teamA, { days: 7 });
 
     expect(await screen.findByText('Spend')).toBeInTheDocument();
     expect(requests[0].search).toBe('?from=2024-12-28&to=2025-01-03');
   });
 
   it('explains every unit cost the period has no units for', async () => {
-    server.use(
-      http.get(costUrl, () =>
-        HttpResponse.json({
-          ...costResponse,
-          activeUsers: 0,
-          costPerActiveUser: undefined,
-          mergedPullRequests: 0,
-          costPerMergedPullRequest: undefined,
-        }),
-      ),
-    );
+    serveEntityResource(server, 'cost', {
+      ...costResponse,
+      activeUsers: 0,
+      costPerActiveUser: undefined,
+      mergedPullRequests: 0,
+      costPerMergedPullRequest: undefined,
+    });
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(await screen.findByText('Spend')).toBeInTheDocument();
     expect(statValues('Per active user')).toEqual(['—', 'No active users']);
@@ -246,19 +165,13 @@ describe('CostCard', () => {
   });
 
   it('marks a partly priced model and leaves out the warning without unpriced tokens', async () => {
-    server.use(
-      http.get(costUrl, () =>
-        HttpResponse.json({
-          ...costResponse,
-          unpricedTokens: 0,
-          byModel: [
-            { ...costResponse.byModel[0], costUsd: 12.5, unpriced: true },
-          ],
-        }),
-      ),
-    );
+    serveEntityResource(server, 'cost', {
+      ...costResponse,
+      unpricedTokens: 0,
+      byModel: [{ ...costResponse.byModel[0], costUsd: 12.5, unpriced: true }],
+    });
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(await screen.findByText('Spend')).toBeInTheDocument();
     expect(modelRows()[1]).toEqual([
@@ -285,9 +198,9 @@ describe('CostCard', () => {
         },
       ],
     };
-    server.use(http.get(costUrl, () => HttpResponse.json(unpricedOnly)));
+    serveEntityResource(server, 'cost', unpricedOnly);
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(await screen.findByText('Spend')).toBeInTheDocument();
     expect(modelRows()[1]).toEqual(['in-house-finetune', 'unpriced', '1k']);
@@ -300,9 +213,9 @@ describe('CostCard', () => {
   });
 
   it('explains how to connect a source when there is no usage', async () => {
-    server.use(http.get(costUrl, () => HttpResponse.json(noUsage)));
+    serveEntityResource(server, 'cost', noUsage);
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByText('No Claude Code usage in this period.'),
@@ -315,16 +228,14 @@ describe('CostCard', () => {
 
   it('shows an error and fetches again on retry', async () => {
     let calls = 0;
-    server.use(
-      http.get(costUrl, () => {
-        calls += 1;
-        return calls === 1
-          ? errorBody(500, 'database unavailable')
-          : HttpResponse.json(costResponse);
-      }),
-    );
+    serveEntityResource(server, 'cost', () => {
+      calls += 1;
+      return calls === 1
+        ? errorResponse(500, 'database unavailable')
+        : costResponse;
+    });
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByText(/Could not load Claude Code cost/),
@@ -339,10 +250,8 @@ describe('CostCard', () => {
   });
 
   it('says that individual usage is private on 403', async () => {
-    server.use(
-      http.get(costUrl, () =>
-        errorBody(403, 'You may not read the usage of user:default/jane'),
-      ),
+    serveEntityResource(server, 'cost', () =>
+      errorResponse(403, 'You may not read the usage of user:default/jane'),
     );
 
     renderCard(jane);
@@ -356,9 +265,9 @@ describe('CostCard', () => {
   });
 
   it('hides every number of a suppressed aggregate', async () => {
-    server.use(http.get(costUrl, () => HttpResponse.json(suppressed)));
+    serveEntityResource(server, 'cost', suppressed);
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByText(
@@ -370,9 +279,9 @@ describe('CostCard', () => {
   });
 
   it('names the configured minimum group size', async () => {
-    server.use(http.get(costUrl, () => HttpResponse.json(suppressed)));
+    serveEntityResource(server, 'cost', suppressed);
 
-    renderCard(team, {
+    renderCard(teamA, {
       config: { claudeCodeAnalytics: { privacy: { minimumGroupSize: 8 } } },
     });
 

@@ -1,32 +1,17 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  mockApis,
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DeliveryResponse } from 'backstage-plugin-claude-code-analytics-common';
-import { Settings } from 'luxon';
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { deliveryResponse } from '../../__fixtures__/deliveryResponse';
 import {
-  claudeCodeAnalyticsApiRef,
-  ClaudeCodeAnalyticsClient,
-} from '../../api';
+  errorResponse,
+  renderWithAnalytics,
+  serveEntityResource,
+  setupAnalyticsServer,
+} from '../../__testUtils__/analyticsTestServer';
+import { statDescriptions, statValues } from '../../__testUtils__/statList';
+import { teamA } from '../../__testUtils__/testEntities';
 import { DoraCard } from './DoraCard';
-
-const deliveryUrl =
-  'http://localhost:7007/api/claude-code-analytics/v1/entities/:kind/:namespace/:name/delivery';
-
-const team: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name: 'team-a', title: 'Team A' },
-  spec: { type: 'team', children: [] },
-};
 
 const payments: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -53,36 +38,6 @@ const quietPeriod: DeliveryResponse = {
   samples: { leadTime: 0, changeFailureRate: 0, recoveryTime: 0, cycleTime: 0 },
 };
 
-function errorBody(status: number, message: string) {
-  return HttpResponse.json(
-    {
-      error: { name: 'Error', message },
-      request: { method: 'GET', url: '/v1/entities' },
-      response: { statusCode: status },
-    },
-    { status },
-  );
-}
-
-/** The descriptions of a labelled number of the card: value, detail, tier and change. */
-function statDescriptions(label: string): Element[] {
-  const term = screen.getByText(label, { selector: 'dt' });
-  const descriptions: Element[] = [];
-  for (
-    let element = term.nextElementSibling;
-    element?.tagName === 'DD';
-    element = element.nextElementSibling
-  ) {
-    descriptions.push(element);
-  }
-  return descriptions;
-}
-
-/** The texts shown for a labelled number of the card. */
-function statValues(label: string): string[] {
-  return statDescriptions(label).map(element => element.textContent ?? '');
-}
-
 /** The element of a labelled number's value, for its tooltip. */
 function statValue(label: string): Element {
   return statDescriptions(label)[0];
@@ -96,40 +51,16 @@ function splitRows(): string[][] {
 }
 
 describe('DoraCard', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
-
-  const originalNow = Settings.now;
-  beforeEach(() => {
-    Settings.now = () => Date.parse('2025-01-04T12:00:00Z');
-  });
-  afterEach(() => {
-    Settings.now = originalNow;
-  });
+  const server = setupAnalyticsServer();
 
   function renderCard(entity: Entity, options: { days?: number } = {}) {
-    const client = new ClaudeCodeAnalyticsClient({
-      discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
-      fetchApi: mockApis.fetch(),
-    });
-    return renderInTestApp(
-      <EntityProvider entity={entity}>
-        <DoraCard days={options.days} />
-      </EntityProvider>,
-      { apis: [[claudeCodeAnalyticsApiRef, client]] },
-    );
+    return renderWithAnalytics(<DoraCard days={options.days} />, { entity });
   }
 
   it('shows a loading state, then the metrics, tiers and changes of the response', async () => {
-    const requests: URL[] = [];
-    server.use(
-      http.get(deliveryUrl, ({ request }) => {
-        requests.push(new URL(request.url));
-        return HttpResponse.json(deliveryResponse);
-      }),
-    );
+    const requests = serveEntityResource(server, 'delivery', deliveryResponse);
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByRole('progressbar', {
@@ -225,13 +156,7 @@ describe('DoraCard', () => {
   });
 
   it('asks for the number of days it is given', async () => {
-    const requests: URL[] = [];
-    server.use(
-      http.get(deliveryUrl, ({ request }) => {
-        requests.push(new URL(request.url));
-        return HttpResponse.json(deliveryResponse);
-      }),
-    );
+    const requests = serveEntityResource(server, 'delivery', deliveryResponse);
 
     renderCard(payments, { days: 7 });
 
@@ -242,18 +167,14 @@ describe('DoraCard', () => {
   });
 
   it('judges a fall in deployment frequency and a rise in lead time as worse', async () => {
-    server.use(
-      http.get(deliveryUrl, () =>
-        HttpResponse.json({
-          ...deliveryResponse,
-          deploymentFrequency: { perWeek: 3, tier: 'high' },
-          leadTime: { medianHours: 100, tier: 'high' },
-          changeFailureRate: { value: 0.02, tier: 'elite' },
-        }),
-      ),
-    );
+    serveEntityResource(server, 'delivery', {
+      ...deliveryResponse,
+      deploymentFrequency: { perWeek: 3, tier: 'high' },
+      leadTime: { medianHours: 100, tier: 'high' },
+      changeFailureRate: { value: 0.02, tier: 'elite' },
+    });
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(await screen.findByText('Deployment frequency')).toBeInTheDocument();
     expect(statValues('Deployment frequency')[3]).toBe('▼ −4 per week (worse)');
@@ -262,9 +183,9 @@ describe('DoraCard', () => {
   });
 
   it('shows a dash that says why for every metric without a sample', async () => {
-    server.use(http.get(deliveryUrl, () => HttpResponse.json(quietPeriod)));
+    serveEntityResource(server, 'delivery', quietPeriod);
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(await screen.findByText('Deployment frequency')).toBeInTheDocument();
     expect(statValues('Deployment frequency')).toEqual([
@@ -305,16 +226,12 @@ describe('DoraCard', () => {
   });
 
   it('shows a dash for a phase of the cycle time without a sample', async () => {
-    server.use(
-      http.get(deliveryUrl, () =>
-        HttpResponse.json({
-          ...deliveryResponse,
-          cycleTime: { codingHours: 12, pickupHours: 4, reviewHours: 6 },
-        }),
-      ),
-    );
+    serveEntityResource(server, 'delivery', {
+      ...deliveryResponse,
+      cycleTime: { codingHours: 12, pickupHours: 4, reviewHours: 6 },
+    });
 
-    renderCard(team);
+    renderCard(teamA);
 
     const legend = await screen.findByRole('list', {
       name: 'PR cycle time by phase',
@@ -336,23 +253,19 @@ describe('DoraCard', () => {
   });
 
   it('says there is not enough data to compare AI-assisted and other PRs', async () => {
-    server.use(
-      http.get(deliveryUrl, () =>
-        HttpResponse.json({
-          ...deliveryResponse,
-          split: {
-            aiAssisted: {
-              ...deliveryResponse.split.aiAssisted,
-              mergedPullRequests: 2,
-            },
-            other: deliveryResponse.split.other,
-            comparable: false,
-          },
-        }),
-      ),
-    );
+    serveEntityResource(server, 'delivery', {
+      ...deliveryResponse,
+      split: {
+        aiAssisted: {
+          ...deliveryResponse.split.aiAssisted,
+          mergedPullRequests: 2,
+        },
+        other: deliveryResponse.split.other,
+        comparable: false,
+      },
+    });
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByText(/Not enough data to compare/),
@@ -365,13 +278,12 @@ describe('DoraCard', () => {
   });
 
   it('explains how to connect GitHub when no component has delivery data', async () => {
-    server.use(
-      http.get(deliveryUrl, () =>
-        HttpResponse.json({ ...quietPeriod, componentsWithData: 0 }),
-      ),
-    );
+    serveEntityResource(server, 'delivery', {
+      ...quietPeriod,
+      componentsWithData: 0,
+    });
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByText('No delivery data yet for 3 components.'),
@@ -387,16 +299,14 @@ describe('DoraCard', () => {
 
   it('shows an error and fetches again on retry', async () => {
     let calls = 0;
-    server.use(
-      http.get(deliveryUrl, () => {
-        calls += 1;
-        return calls === 1
-          ? errorBody(500, 'database unavailable')
-          : HttpResponse.json(deliveryResponse);
-      }),
-    );
+    serveEntityResource(server, 'delivery', () => {
+      calls += 1;
+      return calls === 1
+        ? errorResponse(500, 'database unavailable')
+        : deliveryResponse;
+    });
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByText(/Could not load Delivery \(DORA\)/),
@@ -411,12 +321,10 @@ describe('DoraCard', () => {
   });
 
   it('shows the error of an unknown entity', async () => {
-    server.use(
-      http.get(deliveryUrl, () =>
-        errorBody(
-          404,
-          'No component component:default/payments in the catalog',
-        ),
+    serveEntityResource(server, 'delivery', () =>
+      errorResponse(
+        404,
+        'No component component:default/payments in the catalog',
       ),
     );
 
@@ -431,9 +339,11 @@ describe('DoraCard', () => {
   });
 
   it('says the viewer may not see the delivery on 403, without a retry', async () => {
-    server.use(http.get(deliveryUrl, () => errorBody(403, 'Not allowed')));
+    serveEntityResource(server, 'delivery', () =>
+      errorResponse(403, 'Not allowed'),
+    );
 
-    renderCard(team);
+    renderCard(teamA);
 
     expect(
       await screen.findByText(

@@ -1,16 +1,10 @@
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Settings } from 'luxon';
-import { setupServer } from 'msw/node';
-import { claudeCodeAnalyticsApiRef } from '../../api';
 import {
   csvOf,
+  renderWithAnalytics,
   serveAnalytics,
-  testClient,
+  setupAnalyticsServer,
 } from '../../__testUtils__/analyticsTestServer';
 import { OrgPage } from './OrgPage';
 
@@ -24,21 +18,10 @@ function names(table: HTMLElement): string[] {
 }
 
 describe('OrgPage', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
-
-  const originalNow = Settings.now;
-  beforeEach(() => {
-    Settings.now = () => Date.parse('2025-01-04T12:00:00Z');
-  });
-  afterEach(() => {
-    Settings.now = originalNow;
-  });
+  const server = setupAnalyticsServer();
 
   function renderPage() {
-    return renderInTestApp(<OrgPage />, {
-      apis: [[claudeCodeAnalyticsApiRef, testClient()]],
-    });
+    return renderWithAnalytics(<OrgPage />);
   }
 
   it('shows every group, the root group trends, cohorts and sources', async () => {
