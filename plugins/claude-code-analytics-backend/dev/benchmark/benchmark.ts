@@ -4,6 +4,7 @@
  *
  *   ./scripts/benchmark.sh [--databases sqlite,postgres] [--engineers 5000] [--components 2000]
  *     [--teams 500] [--depth 5] [--days 365] [--requests 40] [--otlp-seconds 15] [--otlp-clients 48]
+ *     [--otlp-people N --otlp-day-requests M]  (OTLP from N people who already sent M requests today)
  *
  * PostgreSQL: the connection string of a server in BENCHMARK_POSTGRES_URL (scripts/benchmark.sh
  * starts one); a fresh database is created for the run and dropped after it.
@@ -41,6 +42,8 @@ type Options = {
   requests: number;
   otlpSeconds: number;
   otlpClients: number;
+  otlpPeople?: number;
+  otlpDayRequests: number;
   sqlProfile: boolean;
   sections: string[];
 };
@@ -67,6 +70,12 @@ function readOptions(argv: string[]): Options {
     requests: number('requests', 40),
     otlpSeconds: number('otlp-seconds', 15),
     otlpClients: number('otlp-clients', 48),
+    otlpPeople: argv.includes('--otlp-people')
+      ? number('otlp-people', 1)
+      : undefined,
+    otlpDayRequests: argv.includes('--otlp-day-requests')
+      ? number('otlp-day-requests', 1)
+      : 0,
     sqlProfile: argv.includes('--sql-profile'),
     sections: value('sections', 'latency,otlp,freshness').split(','),
   };
@@ -412,7 +421,10 @@ async function runOn(
         url: `${base}/otlp`,
         headers: auth,
         fixtures,
-        people: org.people.map(p => p.email),
+        people: org.people
+          .slice(0, options.otlpPeople ?? org.people.length)
+          .map(p => p.email),
+        dayRequests: options.otlpDayRequests,
         seconds: options.otlpSeconds,
         clients: options.otlpClients,
         log: message => console.log(`[${database}] ${message}`),

@@ -5,6 +5,13 @@ import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
+import { DEFAULT_PRICING } from '../../src/ingestion/PricingOptions';
+import {
+  enqueueSessionGroups,
+  resumQueuedSessionGroups,
+} from '../../src/ingestion/sessionSumQueue';
+import { storeRequestRecords } from '../../src/ingestion/writeRequestRecords';
 import { toNumber } from '../../src/store/tables';
 import { percentile } from './report';
 
@@ -223,6 +230,40 @@ function readTemplates(fixtures: string) {
   };
 }
 
+/**
+ * Stores `perPerson` requests of today for each person, as transcripts would, and re-sums their
+ * days, so that the run's exports land on days that are already long.
+ */
+async function preloadDay(
+  knex: Knex,
+  people: string[],
+  perPerson: number,
+  log: (message: string) => void,
+) {
+  const start = Date.now();
+  const midnight = start - (start % 86_400_000);
+  for (const [p, person] of people.entries()) {
+    const records: RequestRecord[] = Array.from({ length: perPerson }, (_, i) => ({
+      type: 'request',
+      sessionId: `preload-${p}-${Math.floor(i / 100)}`,
+      requestId: `preload-${p}-${i}`,
+      timestamp: new Date(midnight + ((i * 997) % 3_600_000)).toISOString(),
+      identity: person,
+      model: 'claude-sonnet-4-5',
+      tokens: { input: 1200, output: 300, cacheRead: 20_000, cacheCreation: 800 },
+    }));
+    const { groups } = await storeRequestRecords(knex, 'transcripts', records);
+    await enqueueSessionGroups(knex, groups);
+  }
+  await resumQueuedSessionGroups(knex, DEFAULT_PRICING);
+  log(
+    `OTLP: ${people.length} people with ${perPerson} requests each today stored in ${(
+      (Date.now() - start) /
+      1000
+    ).toFixed(1)} s`,
+  );
+}
+
 function rate(result: LoadResult) {
   return (result.logsSent + result.metricsSent + result.duplicates) / result.seconds;
 }
@@ -239,11 +280,16 @@ export async function measureOtlp(options: {
   headers: Record<string, string>;
   fixtures: string;
   people: string[];
+  /** Requests each person already sent today, stored before the run (a busy day's afternoon). */
+  dayRequests?: number;
   seconds: number;
   clients: number;
   log: (message: string) => void;
 }): Promise<OtlpFigures> {
   const { knex } = options;
+  if (options.dayRequests) {
+    await preloadDay(knex, options.people, options.dayRequests, options.log);
+  }
   const templates = readTemplates(options.fixtures);
   const workerData = {
     headers: options.headers,
