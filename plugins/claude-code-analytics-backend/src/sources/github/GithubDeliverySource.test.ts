@@ -1,16 +1,17 @@
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { createHash } from 'node:crypto';
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { migrateStore } from '../../store/migrateStore';
 import { createTestDatabases } from '../../__testUtils__/createTestDatabases';
+import {
+  githubIntegrationsConfig,
+  serveFakeGithub,
+  setupGithubServer,
+} from '../../__testUtils__/githubTestServer';
 import {
   GithubDeliveryOptions,
   GithubDeliverySource,
@@ -227,14 +228,12 @@ function markInactive(repo: FakeRepository, id: number) {
 
 describe('GithubDeliverySource', () => {
   const databases = createTestDatabases();
-  const server = setupServer();
-  registerMswTestHooks(server);
+  const server = setupGithubServer({ localhostPassesThrough: false });
 
   let fake: FakeGithub;
   let sleep: jest.Mock;
   beforeEach(() => {
-    fake = new FakeGithub();
-    server.use(...fake.handlers());
+    fake = serveFakeGithub(server);
     sleep = jest.fn(async () => {});
   });
 
@@ -242,11 +241,11 @@ describe('GithubDeliverySource', () => {
     knex: Knex,
     repositories: string[],
     options: GithubDeliveryOptions = {},
-    integrations: JsonObject[] = [{ host: 'github.com', token: 'ghp_test' }],
+    integrations?: JsonObject[],
   ) {
     return GithubDeliverySource.create({
       knex,
-      config: new ConfigReader({ integrations: { github: integrations } }),
+      config: new ConfigReader(githubIntegrationsConfig(integrations)),
       logger: mockServices.logger.mock(),
       repositories: async () => repositories,
       options,
@@ -809,9 +808,7 @@ describe('GithubDeliverySource', () => {
     });
     await GithubDeliverySource.create({
       knex,
-      config: new ConfigReader({
-        integrations: { github: [{ host: 'github.com', token: 'ghp_test' }] },
-      }),
+      config: new ConfigReader(githubIntegrationsConfig()),
       logger: mockServices.logger.mock(),
       // This component deploys with a workflow named "Ship it", and every run of it is production.
       repositories: async () => [
@@ -869,11 +866,7 @@ describe('GithubDeliverySource', () => {
       const component: { overrides?: RepositoryOverrides } = {};
       const ledger = GithubDeliverySource.create({
         knex,
-        config: new ConfigReader({
-          integrations: {
-            github: [{ host: 'github.com', token: 'ghp_test' }],
-          },
-        }),
+        config: new ConfigReader(githubIntegrationsConfig()),
         logger: mockServices.logger.mock(),
         repositories: async () => [{ slug, overrides: component.overrides }],
         now: () => NOW,
@@ -915,8 +908,7 @@ describe('GithubDeliverySource', () => {
 
   it('reads GitHub Enterprise Server through its apiBaseUrl', async () => {
     const knex = await init('SQLITE_3');
-    const ghe = new FakeGithub('https://ghe.acme.example/api/v3');
-    server.use(...ghe.handlers());
+    const ghe = serveFakeGithub(server, 'https://ghe.acme.example/api/v3');
     ghe.addRepository('platform/billing', {
       pullRequests: [graphqlPullRequest({ number: 3, createdAt: at(2) })],
     });

@@ -1,28 +1,27 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
-import { setupServer } from 'msw/node';
+  GITHUB_TEST_INTEGRATION,
+  serveFakeGithub,
+  setupGithubServer,
+} from '../../__testUtils__/githubTestServer';
 import { GithubApi, GithubRequestCounter } from './GithubApi';
 import { listOrganizationRepositories } from './listOrganizationRepositories';
 import { FakeGithub } from './__testUtils__/FakeGithub';
 import { restRepository } from './__testUtils__/githubShapes';
 
 describe('listOrganizationRepositories', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
+  const server = setupGithubServer({ localhostPassesThrough: false });
 
   let fake: FakeGithub;
   let counter: GithubRequestCounter;
   beforeEach(() => {
-    fake = new FakeGithub();
-    server.use(...fake.handlers());
+    fake = serveFakeGithub(server);
     counter = { rest: 0, graphql: 0, notModified: 0, rateLimit: new Map() };
   });
 
   function api(baseUrl = 'https://api.github.com') {
     return GithubApi.create({
-      token: 'ghp_test',
+      token: GITHUB_TEST_INTEGRATION.token,
       baseUrl,
       counter,
       logger: mockServices.logger.mock(),
@@ -133,8 +132,7 @@ describe('listOrganizationRepositories', () => {
   });
 
   it('names GitHub Enterprise repositories with their host', async () => {
-    const ghe = new FakeGithub('https://ghe.acme.example/api/v3');
-    server.use(...ghe.handlers());
+    const ghe = serveFakeGithub(server, 'https://ghe.acme.example/api/v3');
     ghe.addAccount('platform', 'Organization', [
       restRepository(
         { login: 'platform', type: 'Organization' },
