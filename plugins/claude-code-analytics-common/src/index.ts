@@ -5,6 +5,7 @@
  */
 
 export * from './api/types';
+export * from './api/status';
 export * from './permissions/permissions';
 export * from './period/parseDateRange';
 export * from './metrics/adoptionRate';

@@ -15,6 +15,18 @@ jest.setTimeout(60_000);
 
 const GROUP = ['identity', 'date', 'provider', 'repository'];
 
+/** A model's request totals as plain numbers, from the oracle or from the totals. */
+const modelTotals = (row: Record<string, any>) => ({
+  model: row.model as string,
+  input: toNumber(row.input),
+  output: toNumber(row.output),
+  cacheRead: toNumber(row.cacheRead),
+  cacheCreation: toNumber(row.cacheCreation),
+  reported: toNumber(row.reported),
+  requests: toNumber(row.requests),
+  withCost: toNumber(row.withCost),
+});
+
 type EventTotal = { kind: string; tool: string; success: boolean | null };
 const byEvent = (a: EventTotal, b: EventTotal) =>
   `${a.kind}|${a.tool}|${a.success}`.localeCompare(
@@ -48,16 +60,7 @@ async function totalsFromRawRows(knex: Knex, groups: SessionGroup[]) {
         .count({ requests: '*', withCost: 'reported_cost_micros' })
         .groupBy('model')
         .orderBy('model')) as Array<Record<string, any>>
-    ).map(row => ({
-      model: row.model,
-      input: toNumber(row.input),
-      output: toNumber(row.output),
-      cacheRead: toNumber(row.cacheRead),
-      cacheCreation: toNumber(row.cacheCreation),
-      reported: toNumber(row.reported),
-      requests: toNumber(row.requests),
-      withCost: toNumber(row.withCost),
-    }));
+    ).map(modelTotals);
     const [sessions] = await knex('session_requests')
       .where(where)
       .countDistinct({ n: 'session_id' });
@@ -111,16 +114,7 @@ async function totalsAsRead(knex: Knex, groups: SessionGroup[]) {
     )!;
     result.set(GROUP.map(c => (group as any)[c]).join('|'), {
       requestModels: totals.requestModels
-        .map(row => ({
-          model: row.model,
-          input: toNumber(row.input),
-          output: toNumber(row.output),
-          cacheRead: toNumber(row.cacheRead),
-          cacheCreation: toNumber(row.cacheCreation),
-          reported: toNumber(row.reported),
-          requests: toNumber(row.requests),
-          withCost: toNumber(row.withCost),
-        }))
+        .map(modelTotals)
         .sort((a, b) => a.model.localeCompare(b.model)),
       requestSessions: totals.requestSessions,
       otlpRequests: totals.otlpRequests,

@@ -1,3 +1,4 @@
+import { StatusResponse } from 'backstage-plugin-claude-code-analytics-common';
 import { Knex } from 'knex';
 import { toNumber } from '../store/tables';
 
@@ -7,37 +8,7 @@ function iso(value: unknown): string | undefined {
     : new Date(value as string | Date).toISOString();
 }
 
-/**
- * Answer of `GET /v1/status`: each source's last data, run and error; identities and repositories
- * that map to nothing in the catalog; the rollup backlog.
- */
-export type StatusResponse = {
-  sources: Array<{
-    source: string;
-    lastReceivedAt?: string;
-    lastSuccessAt?: string;
-    lastErrorAt?: string;
-    lastError?: string;
-    rows: number;
-  }>;
-  unmappedIdentities: Array<{
-    identity: string;
-    lastSource: string;
-    lastSeenAt?: string;
-  }>;
-  unmappedRepositories: string[];
-  catalog: { entities: number; mappedIdentities: number };
-  pendingRollups: {
-    /** Session groups (identity-days) to re-sum from OTLP data. */
-    sessionDays: number;
-    userDays: number;
-    entityDays: number;
-    /** Repositories and entity-days whose delivery summaries are to be recomputed. */
-    deliveryRepositories: number;
-    deliveryEntityDays: number;
-  };
-};
-
+/** The answer of `GET /v1/status`: sources, unmapped identities and repositories, the backlog. */
 export async function getStatus(knex: Knex): Promise<StatusResponse> {
   const sources = await knex('source_status').select().orderBy('source');
   const unmappedIdentities = await knex('identities as i')

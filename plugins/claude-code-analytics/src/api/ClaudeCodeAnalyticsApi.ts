@@ -5,8 +5,8 @@ import {
   DeliveryResponse,
   EntitySummaryList,
   MemberUsageList,
+  StatusResponse,
 } from 'backstage-plugin-claude-code-analytics-common';
-import { StatusResponse } from './StatusResponse';
 
 /**
  * The entity and period of a request to the analytics API.

@@ -7,13 +7,13 @@ import {
   DeliveryResponse,
   EntitySummaryList,
   MemberUsageList,
+  StatusResponse,
 } from 'backstage-plugin-claude-code-analytics-common';
 import {
   ClaudeCodeAnalyticsApi,
   EntityPeriodRequest,
   PeriodRequest,
 } from './ClaudeCodeAnalyticsApi';
-import { StatusResponse } from './StatusResponse';
 
 /**
  * The default {@link ClaudeCodeAnalyticsApi}: calls the backend found through discovery, with the

@@ -9,4 +9,4 @@ export type {
   SourceStatus,
   StatusResponse,
   UnmappedIdentity,
-} from './StatusResponse';
+} from 'backstage-plugin-claude-code-analytics-common';
