@@ -58,7 +58,7 @@ type LoadResult = {
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
-const { url, headers, logs, metrics, people, seconds, clients } = workerData;
+const { url, headers, logs, metrics, people, seconds, clients, run } = workerData;
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
 const deadline = Date.now() + seconds * 1000;
@@ -90,7 +90,7 @@ function post(signal, body) {
 async function client(c) {
   for (let k = 0; Date.now() < deadline; k++) {
     const person = people[(c + clients * k) % people.length];
-    const session = 'bench-' + c + '-' + Math.floor(k / 12);
+    const session = 'bench-' + run + '-' + c + '-' + Math.floor(k / 12);
     const isMetrics = k % 12 === 5;
     let body;
     if (isMetrics) {
@@ -100,7 +100,7 @@ async function client(c) {
     } else {
       const nano = BigInt(Date.now()) * 1000000n;
       body = logs.replaceAll('__EMAIL__', person).replaceAll('__SESSION__', session)
-        .replaceAll('__REQ__', 'bench-' + c + '-' + k + '-')
+        .replaceAll('__REQ__', 'bench-' + run + '-' + c + '-' + k + '-')
         .replaceAll('__NANO__', String(nano)).replaceAll('__ISO__', new Date().toISOString());
     }
     const signal = isMetrics ? 'metrics' : 'logs';
@@ -291,7 +291,10 @@ export async function measureOtlp(options: {
     await preloadDay(knex, options.people, options.dayRequests, options.log);
   }
   const templates = readTemplates(options.fixtures);
+  // Session and request ids of this run only: a kept database may hold earlier runs' exports.
+  const run = Date.now().toString(36);
   const workerData = {
+    run,
     headers: options.headers,
     logs: templates.logs,
     metrics: templates.metrics,
@@ -327,22 +330,26 @@ export async function measureOtlp(options: {
   });
   await new Promise(resolve => bareServer.close(resolve));
 
-  options.log(`OTLP: ${options.clients} clients against the backend`);
-  const load = await runLoad({ ...workerData, url: options.url });
-  const ended = Date.now();
-
   const today = DateTime.utc().toISODate()!;
-  const sentLines = load.metricsSent * templates.linesPerMetrics;
-  // Near real time: the router runs the rollups after each export; wait until they caught up.
-  let visibleMs = NaN;
   const base = options.url.replace(/\/otlp$/, '');
-  for (let attempt = 0; attempt < 600; attempt++) {
+  const rootLinesToday = async () => {
     const response = await fetch(
       `${base}/v1/entities/group/default/acme/adoption?from=${today}&to=${today}`,
       { headers: options.headers },
     );
-    const body = await response.json();
-    if (body.linesAdded === sentLines) {
+    return (await response.json()).linesAdded as number;
+  };
+  const linesBefore = await rootLinesToday();
+
+  options.log(`OTLP: ${options.clients} clients against the backend`);
+  const load = await runLoad({ ...workerData, url: options.url });
+  const ended = Date.now();
+
+  const sentLines = load.metricsSent * templates.linesPerMetrics;
+  // Near real time: the router runs the rollups after each export; wait until they caught up.
+  let visibleMs = NaN;
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if ((await rootLinesToday()) === linesBefore + sentLines) {
       visibleMs = Date.now() - ended;
       break;
     }
@@ -350,7 +357,7 @@ export async function measureOtlp(options: {
   }
 
   const [requests] = await knex('session_requests')
-    .where('session_id', 'like', 'bench-%')
+    .where('session_id', 'like', `bench-${run}-%`)
     .count({ n: '*' })
     .sum({
       input: 'input_tokens',
@@ -359,7 +366,7 @@ export async function measureOtlp(options: {
       cacheCreation: 'cache_creation_tokens',
     });
   const [lines] = await knex('session_metric_points')
-    .where('session_id', 'like', 'bench-%')
+    .where('session_id', 'like', `bench-${run}-%`)
     .where('measure', 'lines_added')
     .sum({ n: 'delta' });
 

@@ -53,9 +53,11 @@ export async function resumQueuedSessionGroups(
     resum?: typeof writeSessionUsage;
   } = {},
 ): Promise<number> {
-  const { batchSize = 2000, resum = writeSessionUsage } = options;
+  const { batchSize = 500, resum = writeSessionUsage } = options;
   let done = 0;
   for (;;) {
+    // Requests waiting on the event loop go first (SQLite statements block it while they run).
+    await new Promise(resolve => setImmediate(resolve));
     const queued: Array<SessionGroup & { enqueued_at: number | string }> =
       await knex(TABLE)
         .select([...KEY, 'enqueued_at'])

@@ -35,7 +35,17 @@ import {
  */
 export const ATTRIBUTION_WINDOW_DAYS = 14;
 
-const BATCH = 5000;
+/**
+ * Queued days recomputed by one transaction. Statements on SQLite run on the event loop, so the
+ * engine yields between transactions: requests (OTLP exports above all) wait for one batch at
+ * most, not for a whole run.
+ */
+const BATCH = 1000;
+
+/** Lets pending I/O (requests, group commits) run between two transactions. */
+const yieldToEventLoop = () => new Promise(resolve => setImmediate(resolve));
+/** The longest `runSoon` waits, however long the last run took. */
+const MAX_SOON_MS = 4_000;
 /** Users or entities recomputed by one statement. */
 const USERS_PER_STATEMENT = 500;
 const ENTITIES_PER_STATEMENT = 200;
@@ -55,6 +65,7 @@ export class RollupEngine {
   private running: Promise<void> | undefined;
   private again = false;
   private soon: NodeJS.Timeout | undefined;
+  private lastRunMs = 0;
 
   private constructor(
     private readonly knex: Knex,
@@ -91,6 +102,7 @@ export class RollupEngine {
       return this.running;
     }
     this.running = (async () => {
+      const started = Date.now();
       try {
         do {
           this.again = false;
@@ -100,6 +112,7 @@ export class RollupEngine {
           await this.delivery?.run();
         } while (this.again);
       } finally {
+        this.lastRunMs = Date.now() - started;
         this.running = undefined;
       }
     })();
@@ -107,7 +120,8 @@ export class RollupEngine {
   }
 
   /**
-   * Runs the rollups within `delayMs`, once for all the calls made meanwhile: for streams of small
+   * Runs the rollups within `delayMs` (or twice as long as the last run took, at most 4 s),
+   * once for all the calls made meanwhile: for streams of small
    * writes (OTLP exports), so that the queued days are rolled up in batches rather than one export
    * at a time. Errors are logged.
    */
@@ -115,15 +129,20 @@ export class RollupEngine {
     if (this.soon) {
       return;
     }
+    // Under a heavy stream a run can take a good part of a second (a whole organisation's day);
+    // waiting twice as long as the last run keeps the rollups at a third of the time at most, and
+    // the data visible within seconds.
+    const delay = Math.max(delayMs, Math.min(MAX_SOON_MS, 2 * this.lastRunMs));
     this.soon = setTimeout(() => {
       this.soon = undefined;
       this.run().catch(error => this.logger.error(`Rollups failed: ${error}`));
-    }, delayMs);
+    }, delay);
     this.soon.unref?.();
   }
 
   private async processUserQueue() {
     for (;;) {
+      await yieldToEventLoop();
       const queued = await readQueue(this.knex, 'rollup_user_queue', BATCH);
       if (queued.length === 0) {
         return;
@@ -298,6 +317,7 @@ export class RollupEngine {
 
   private async processEntityQueue() {
     for (;;) {
+      await yieldToEventLoop();
       const queued = await readQueue(this.knex, 'rollup_entity_queue', BATCH);
       if (queued.length === 0) {
         return;
