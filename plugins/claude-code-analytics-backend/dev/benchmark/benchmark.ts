@@ -17,7 +17,6 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory, { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import fs from 'node:fs';
@@ -29,6 +28,7 @@ import { generateDemoHistory } from '../../src/demo/generateDemoHistory';
 import { DEFAULT_PRICING } from '../../src/ingestion/PricingOptions';
 import { claudeCodeAnalyticsPlugin } from '../../src/plugin';
 import { writeDemoHistory } from '../../src/sources/DemoSource';
+import { fastCatalogFactory } from './fastCatalog';
 import { measureOtlp, OtlpFigures } from './measureOtlp';
 import { percentile, Table } from './report';
 
@@ -318,7 +318,7 @@ async function runOn(
       claudeCodeAnalyticsPlugin,
       scheduler.factory({ skipTaskRunOnStartup: true }),
       mockServices.database.factory({ knex }),
-      catalogServiceMock.factory({ entities }),
+      fastCatalogFactory(entities),
       mockServices.rootConfig.factory({
         data: {
           claudeCodeAnalytics: { privacy: { minimumGroupSize: 1 } },
