@@ -26,70 +26,85 @@ export async function getAdoption(
   const inRange = (q: Knex.QueryBuilder, column = 'date') =>
     q.whereBetween(column, [range.from, range.to]);
 
-  const [{ members }] = await knex('entity_members')
-    .count({ members: '*' })
-    .where('entity_ref', entityRef);
-
-  const daily: Array<Record<string, any>> = await inRange(
-    knex('entity_daily')
-      .select(
-        'date',
-        'active_users',
-        'sessions',
-        'active_seconds',
-        'lines_added',
-        'lines_removed',
-        'commits',
-        'pull_requests',
-        'prompts',
-        'prompt_characters',
-        'api_requests',
-        'api_errors',
-      )
+  const isService =
+    kind === 'component' || kind === 'system' || kind === 'domain';
+  // Independent reads: concurrent on PostgreSQL (the active-user count of a large group is the
+  // slowest), one after the other on SQLite.
+  const [
+    [{ members }],
+    daily,
+    { activeUsers, activeMembers },
+    tools,
+    share,
+    sources,
+  ]: [
+    Array<Record<string, any>>,
+    Array<Record<string, any>>,
+    { activeUsers: number; activeMembers: number },
+    Array<Record<string, any>>,
+    Record<string, any> | undefined,
+    AdoptionResponse['sources'],
+  ] = await Promise.all([
+    knex('entity_members')
+      .count({ members: '*' })
       .where('entity_ref', entityRef),
-  );
-
-  const { activeUsers, activeMembers } = await countActiveUsers(
-    knex,
-    entityRef,
-    kind,
-    range,
-  );
-
-  const tools: Array<Record<string, any>> = await inRange(
-    knex('entity_tool_daily')
-      .select('tool')
-      .sum({
-        accepted: 'accepted',
-        rejected: 'rejected',
-        succeeded: 'succeeded',
-        failed: 'failed',
-      })
-      .where('entity_ref', entityRef)
-      .groupBy('tool')
-      .orderBy('tool'),
-  );
+    inRange(
+      knex('entity_daily')
+        .select(
+          'date',
+          'active_users',
+          'sessions',
+          'active_seconds',
+          'lines_added',
+          'lines_removed',
+          'commits',
+          'pull_requests',
+          'prompts',
+          'prompt_characters',
+          'api_requests',
+          'api_errors',
+        )
+        .where('entity_ref', entityRef),
+    ),
+    countActiveUsers(knex, entityRef, kind, range),
+    inRange(
+      knex('entity_tool_daily')
+        .select('tool')
+        .sum({
+          accepted: 'accepted',
+          rejected: 'rejected',
+          succeeded: 'succeeded',
+          failed: 'failed',
+        })
+        .where('entity_ref', entityRef)
+        .groupBy('tool')
+        .orderBy('tool'),
+    ),
+    isService
+      ? knex('pull_requests as p')
+          .join('repository_components as r', 'r.repository', 'p.repository')
+          .join('entity_components as e', 'e.component_ref', 'r.component_ref')
+          .where('e.entity_ref', entityRef)
+          .whereBetween('p.merged_date', [range.from, range.to])
+          .select(
+            knex.raw(
+              'COUNT(DISTINCT p.repository || ? || p.number) as merged',
+              ['#'],
+            ),
+            knex.raw(
+              'COUNT(DISTINCT CASE WHEN p.ai_assisted THEN p.repository || ? || p.number END) as assisted',
+              ['#'],
+            ),
+          )
+          .then(rows => rows[0])
+      : Promise.resolve(undefined),
+    readSourceFreshness(knex),
+  ]);
 
   let aiAssistedPullRequestShare: number | undefined;
-  if (kind === 'component' || kind === 'system' || kind === 'domain') {
-    const [share] = await knex('pull_requests as p')
-      .join('repository_components as r', 'r.repository', 'p.repository')
-      .join('entity_components as e', 'e.component_ref', 'r.component_ref')
-      .where('e.entity_ref', entityRef)
-      .whereBetween('p.merged_date', [range.from, range.to])
-      .select(
-        knex.raw('COUNT(DISTINCT p.repository || ? || p.number) as merged', [
-          '#',
-        ]),
-        knex.raw(
-          'COUNT(DISTINCT CASE WHEN p.ai_assisted THEN p.repository || ? || p.number END) as assisted',
-          ['#'],
-        ),
-      );
-    const merged = toNumber(share?.merged);
-    if (merged > 0) {
-      aiAssistedPullRequestShare = toNumber(share.assisted) / merged;
-    }
+  const merged = toNumber(share?.merged);
+  if (merged > 0) {
+    aiAssistedPullRequestShare = toNumber(share!.assisted) / merged;
   }
 
   const byDate = new Map(daily.map(row => [row.date, row]));
@@ -140,7 +155,7 @@ export async function getAdoption(
         linesRemoved: toNumber(row?.lines_removed),
       };
     }),
-    sources: await readSourceFreshness(knex),
+    sources,
     suppressed: false,
     prompts: sum('prompts'),
     promptCharacters: sum('prompt_characters'),

@@ -18,26 +18,6 @@ import { countActiveUsers } from './countActiveUsers';
 const PEOPLE_KINDS = ['user', 'group'];
 
 /**
- * Merged pull requests in a range: authored by an entity's members for people (User, Group), merged
- * into the entity's repositories for services (Component, System, Domain). Both from the delivery
- * rollups: the daily counts of authored merged pull requests, or the entity's delivery summary.
- */
-async function countMergedPullRequests(
-  knex: Knex,
-  entityRef: string,
-  kind: string,
-  range: DateRange,
-  delivery: DeliverySummary,
-): Promise<number> {
-  if (PEOPLE_KINDS.includes(kind)) {
-    return countAuthoredMergedPullRequests(knex, entityRef, range);
-  }
-  return (
-    delivery.pullRequests.aiAssisted.merged + delivery.pullRequests.other.merged
-  );
-}
-
-/**
  * Successful production deployments of the components an entity delivers, in a range, from the
  * entity's delivery summary of the range.
  */
@@ -59,45 +39,63 @@ export async function getCost(
   range: DateRange,
   options: { minimumGroupSize: number },
 ): Promise<CostResponse> {
-  const daily: Array<Record<string, any>> = await knex('entity_daily')
-    .select(
-      'date',
-      'cost_micros',
-      'input_tokens',
-      'output_tokens',
-      'cache_read_tokens',
-      'cache_creation_tokens',
-      'unpriced_tokens',
-    )
-    .where('entity_ref', entityRef)
-    .whereBetween('date', [range.from, range.to]);
-  const models: Array<Record<string, any>> = await knex('entity_model_daily')
-    .select('model')
-    .sum({
-      cost: 'cost_micros',
-      input: 'input_tokens',
-      output: 'output_tokens',
-      cacheRead: 'cache_read_tokens',
-      cacheCreation: 'cache_creation_tokens',
-      unpriced: 'unpriced_tokens',
-    })
-    .where('entity_ref', entityRef)
-    .whereBetween('date', [range.from, range.to])
-    .groupBy('model');
-  const { activeUsers } = await countActiveUsers(
-    knex,
-    entityRef,
-    kind,
-    range,
-  );
-
   const monthStart = DateTime.fromISO(range.to, { zone: 'utc' }).startOf(
     'month',
   );
-  const [{ monthToDate }] = await knex('entity_daily')
-    .sum({ monthToDate: 'cost_micros' })
-    .where('entity_ref', entityRef)
-    .whereBetween('date', [monthStart.toISODate()!, range.to]);
+  // Independent reads: concurrent on PostgreSQL (the active-user count of a large group and the
+  // delivery summaries are the slowest), one after the other on SQLite.
+  const [
+    daily,
+    models,
+    { activeUsers },
+    [{ monthToDate }],
+    [delivery],
+    authoredMerged,
+  ]: [
+    Array<Record<string, any>>,
+    Array<Record<string, any>>,
+    { activeUsers: number },
+    Array<Record<string, any>>,
+    DeliverySummary[],
+    number | undefined,
+  ] = await Promise.all([
+    knex('entity_daily')
+      .select(
+        'date',
+        'cost_micros',
+        'input_tokens',
+        'output_tokens',
+        'cache_read_tokens',
+        'cache_creation_tokens',
+        'unpriced_tokens',
+      )
+      .where('entity_ref', entityRef)
+      .whereBetween('date', [range.from, range.to]),
+    knex('entity_model_daily')
+      .select('model')
+      .sum({
+        cost: 'cost_micros',
+        input: 'input_tokens',
+        output: 'output_tokens',
+        cacheRead: 'cache_read_tokens',
+        cacheCreation: 'cache_creation_tokens',
+        unpriced: 'unpriced_tokens',
+      })
+      .where('entity_ref', entityRef)
+      .whereBetween('date', [range.from, range.to])
+      .groupBy('model'),
+    countActiveUsers(knex, entityRef, kind, range),
+    knex('entity_daily')
+      .sum({ monthToDate: 'cost_micros' })
+      .where('entity_ref', entityRef)
+      .whereBetween('date', [monthStart.toISODate()!, range.to]),
+    readEntityDeliverySummaries(knex, entityRef, [range]),
+    // People: pull requests their members authored; services: those merged into their
+    // repositories, from the delivery summary below.
+    PEOPLE_KINDS.includes(kind)
+      ? countAuthoredMergedPullRequests(knex, entityRef, range)
+      : Promise.resolve(undefined),
+  ]);
 
   const sum = (column: string) =>
     daily.reduce((total, row) => total + toNumber(row[column]), 0);
@@ -113,16 +111,10 @@ export async function getCost(
   };
   const prompt = tokens.input + tokens.cacheRead + tokens.cacheCreation;
   const active = activeUsers;
-  const [delivery] = await readEntityDeliverySummaries(knex, entityRef, [
-    range,
-  ]);
-  const mergedPullRequests = await countMergedPullRequests(
-    knex,
-    entityRef,
-    kind,
-    range,
-    delivery,
-  );
+  const mergedPullRequests =
+    authoredMerged ??
+    delivery.pullRequests.aiAssisted.merged +
+      delivery.pullRequests.other.merged;
   const deployments = countDeployments(delivery);
   const monthToDateUsd = microsToUsd(toNumber(monthToDate));
   const daysElapsed = DateTime.fromISO(range.to, { zone: 'utc' }).day;
