@@ -244,6 +244,7 @@ export class RollupEngine {
         .delete();
     }
 
+    const activeUsers = new Set<string>();
     const facts: UsageFactRow[] = [];
     const modelFacts: UsageModelFactRow[] = [];
     const toolFacts: UsageToolFactRow[] = [];
@@ -278,6 +279,7 @@ export class RollupEngine {
         continue;
       }
       pushFacts(userRef, 'self', total);
+      activeUsers.add(userRef);
 
       const weights = new Map<string, number>();
       for (const pr of pullRequestsOf.get(userRef) ?? []) {
@@ -298,6 +300,7 @@ export class RollupEngine {
     }
 
     await insertRows(tx, 'usage_facts', facts);
+    await this.markActiveDays(tx, date, userRefs, activeUsers);
     await insertRows(tx, 'usage_model_facts', modelFacts);
     await insertRows(tx, 'usage_tool_facts', toolFacts);
 
@@ -313,6 +316,41 @@ export class RollupEngine {
       tx,
       [...entities].map(entity => ({ ref: entity, date })),
     );
+  }
+
+  /**
+   * Sets or clears the day in the users' active-day masks (`user_active_months`), from which the
+   * cards count active members of a range.
+   */
+  private async markActiveDays(
+    tx: Knex.Transaction,
+    date: string,
+    userRefs: string[],
+    activeUsers: Set<string>,
+  ) {
+    const month = date.slice(0, 7);
+    const bit = 1 << (Number(date.slice(8, 10)) - 1);
+    const masks = new Map<string, number>();
+    for (const chunk of chunked(userRefs, USERS_PER_STATEMENT)) {
+      for (const row of await tx('user_active_months')
+        .select('user_ref', 'days')
+        .where('month', month)
+        .whereIn('user_ref', chunk)) {
+        masks.set(row.user_ref, Number(row.days));
+      }
+    }
+    const rows = [];
+    for (const userRef of userRefs) {
+      const before = masks.get(userRef) ?? 0;
+      const after = activeUsers.has(userRef) ? before | bit : before & ~bit;
+      if (after !== before) {
+        rows.push({ user_ref: userRef, month, days: after });
+      }
+    }
+    await insertRows(tx, 'user_active_months', rows, {
+      onConflict: ['user_ref', 'month'],
+      merge: ['days'],
+    });
   }
 
   private async processEntityQueue() {

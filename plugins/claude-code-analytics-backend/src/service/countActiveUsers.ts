@@ -19,13 +19,24 @@ export async function countActiveUsers(
   range: DateRange,
 ): Promise<{ activeUsers: number; activeMembers: number }> {
   if (PEOPLE_KINDS.includes(kind)) {
+    // Days of the first and last month of the range, as bits of the users' active-day masks.
+    const ALL_DAYS = 0x7fffffff;
+    const fromMonth = range.from.slice(0, 7);
+    const toMonth = range.to.slice(0, 7);
+    const fromDays =
+      ALL_DAYS & ~((1 << (Number(range.from.slice(8, 10)) - 1)) - 1);
+    const toDays = ALL_DAYS >>> (31 - Number(range.to.slice(8, 10)));
     const [{ active }] = await knex('entity_scopes as s')
       .where('s.entity_ref', entityRef)
       .whereExists(
-        knex('usage_facts as f')
+        knex('user_active_months as a')
           .select(knex.raw('1'))
-          .whereRaw('f.scope_ref = s.scope_ref')
-          .whereBetween('f.date', [range.from, range.to]),
+          .whereRaw('a.user_ref = s.scope_ref')
+          .whereBetween('a.month', [fromMonth, toMonth])
+          .whereRaw(
+            '(a.days & (CASE WHEN a.month = ? THEN CAST(? AS INTEGER) ELSE CAST(? AS INTEGER) END) & (CASE WHEN a.month = ? THEN CAST(? AS INTEGER) ELSE CAST(? AS INTEGER) END)) <> 0',
+            [fromMonth, fromDays, ALL_DAYS, toMonth, toDays, ALL_DAYS],
+          ),
       )
       .count({ active: '*' });
     return { activeUsers: toNumber(active), activeMembers: toNumber(active) };

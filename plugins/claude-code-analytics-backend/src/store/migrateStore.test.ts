@@ -38,6 +38,7 @@ const TABLES = [
   'session_request_sessions',
   'session_point_totals',
   'session_event_totals',
+  'user_active_months',
 ];
 
 describe('migrations', () => {

@@ -1,0 +1,181 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { migrateUpToBefore } from '../__testUtils__/migrateUpToBefore';
+import { DEFAULT_PRICING } from '../ingestion/PricingOptions';
+import { writeUsageDays } from '../ingestion/writeUsageDays';
+import { RollupEngine } from '../rollups/RollupEngine';
+import { migrateStore } from '../store/migrateStore';
+import { toNumber } from '../store/tables';
+import { countActiveUsers } from './countActiveUsers';
+
+jest.setTimeout(60_000);
+
+const GROUP = 'group:default/team';
+const PEOPLE = ['ada', 'grace', 'linus', 'barbara'];
+
+/** The oracle: members with any usage fact of their own in the range. */
+async function activeFromFacts(
+  knex: Knex,
+  range: { from: string; to: string },
+): Promise<number> {
+  const [{ n }] = await knex('usage_facts')
+    .whereIn(
+      'user_ref',
+      PEOPLE.map(p => `user:default/${p}`),
+    )
+    .where('attribution', 'self')
+    .whereBetween('date', [range.from, range.to])
+    .countDistinct({ n: 'user_ref' });
+  return toNumber(n);
+}
+
+async function indexTeam(knex: Knex) {
+  await knex('user_identities').insert(
+    PEOPLE.map(p => ({
+      identity: `${p}@acme.example`,
+      user_ref: `user:default/${p}`,
+    })),
+  );
+  await knex('ownership_entities').insert({
+    entity_ref: GROUP,
+    kind: 'group',
+  });
+  await knex('entity_members').insert(
+    PEOPLE.map(p => ({ entity_ref: GROUP, user_ref: `user:default/${p}` })),
+  );
+  await knex('entity_scopes').insert(
+    PEOPLE.map(p => ({ entity_ref: GROUP, scope_ref: `user:default/${p}` })),
+  );
+}
+
+const used = (person: string, date: string) => ({
+  identity: `${person}@acme.example`,
+  date,
+  provider: 'firstParty',
+  models: [
+    {
+      model: 'claude-sonnet-4-5',
+      tokens: { input: 100, output: 10, cacheRead: 0, cacheCreation: 0 },
+    },
+  ],
+});
+
+/** Ranges across month edges, single days, whole months and a year. */
+const RANGES = [
+  ['2026-01-31', '2026-01-31'],
+  ['2026-01-01', '2026-01-30'],
+  ['2026-01-31', '2026-02-01'],
+  ['2026-02-02', '2026-02-27'],
+  ['2026-02-28', '2026-03-01'],
+  ['2026-02-01', '2026-02-28'],
+  ['2026-03-02', '2026-03-30'],
+  ['2026-03-31', '2026-04-30'],
+  ['2025-12-01', '2026-12-31'],
+  ['2026-01-15', '2026-03-15'],
+].map(([from, to]) => ({ from, to, days: 1 }));
+
+describe('countActiveUsers', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'counts the members active in any range as their usage facts do, as days come and go, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      await indexTeam(knex);
+      const rollups = RollupEngine.create({
+        knex,
+        logger: mockServices.logger.mock(),
+      });
+      const check = async (expected: number[]) => {
+        const counts = [];
+        for (const range of RANGES) {
+          const { activeUsers, activeMembers } = await countActiveUsers(
+            knex,
+            GROUP,
+            'group',
+            range,
+          );
+          expect(activeMembers).toBe(activeUsers);
+          expect(activeUsers).toBe(await activeFromFacts(knex, range));
+          counts.push(activeUsers);
+        }
+        // The figures themselves, so that both sides cannot be wrong the same way.
+        expect(counts).toEqual(expected);
+      };
+
+      await writeUsageDays(
+        knex,
+        'import',
+        [
+          used('ada', '2026-01-31'),
+          used('grace', '2026-02-01'),
+          used('grace', '2026-03-31'),
+          used('linus', '2026-02-28'),
+          used('barbara', '2026-03-01'),
+        ],
+        DEFAULT_PRICING,
+      );
+      await rollups.run();
+      await check([1, 0, 2, 0, 2, 2, 0, 1, 4, 4]);
+
+      // Ada's day is withdrawn (an empty day replaces it) and Linus works on the 15th of March.
+      await writeUsageDays(
+        knex,
+        'import',
+        [
+          { ...used('ada', '2026-01-31'), models: [] },
+          used('linus', '2026-03-15'),
+        ],
+        DEFAULT_PRICING,
+      );
+      await rollups.run();
+      await check([0, 0, 1, 0, 2, 2, 1, 1, 3, 3]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'finds the active days of usage rolled up before the migration that adds the masks, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateUpToBefore(knex, '20261125220000_user_active_months.js');
+      const fact = (person: string, date: string, attribution: string) => ({
+        scope_ref:
+          attribution === 'self'
+            ? `user:default/${person}`
+            : 'component:default/payments',
+        user_ref: `user:default/${person}`,
+        date,
+        attribution,
+      });
+      await knex('usage_facts').insert([
+        fact('ada', '2026-01-31', 'self'),
+        fact('ada', '2026-02-01', 'self'),
+        fact('grace', '2026-02-28', 'self'),
+        // Attributed to a component, not a day of grace's own: already counted by her self fact.
+        fact('grace', '2026-03-01', 'estimated'),
+      ]);
+      await migrateStore(knex);
+      await indexTeam(knex);
+      for (const range of RANGES) {
+        const { activeUsers } = await countActiveUsers(
+          knex,
+          GROUP,
+          'group',
+          range,
+        );
+        expect(activeUsers).toBe(await activeFromFacts(knex, range));
+      }
+      expect(
+        (await knex('user_active_months').orderBy(['user_ref', 'month'])).map(
+          row => [row.user_ref, row.month, Number(row.days)],
+        ),
+      ).toEqual([
+        ['user:default/ada', '2026-01', 2 ** 30],
+        ['user:default/ada', '2026-02', 1],
+        ['user:default/grace', '2026-02', 2 ** 27],
+      ]);
+    },
+  );
+});
