@@ -30,7 +30,7 @@ import { claudeCodeAnalyticsPlugin } from '../../src/plugin';
 import { writeDemoHistory } from '../../src/sources/DemoSource';
 import { fastCatalogFactory } from './fastCatalog';
 import { measureOtlp, OtlpFigures } from './measureOtlp';
-import { percentile, Table } from './report';
+import { fetchRetryingOnce, percentile, Table } from './report';
 
 type Options = {
   databases: string[];
@@ -331,11 +331,9 @@ async function runOn(
     const base = `http://127.0.0.1:${port}/api/claude-code-analytics`;
     const auth = { Authorization: mockCredentials.user.header() };
     const get = async (url: string) => {
-      // A kept-alive connection the server closed while the reference query ran for seconds fails
-      // once with ECONNRESET; the request is sent again on a new one.
-      const response = await fetch(`${base}${url}`, { headers: auth }).catch(
-        () => fetch(`${base}${url}`, { headers: auth }),
-      );
+      const response = await fetchRetryingOnce(`${base}${url}`, {
+        headers: auth,
+      });
       if (!response.ok) {
         throw new Error(`${url}: ${response.status} ${await response.text()}`);
       }

@@ -13,7 +13,7 @@ import {
 } from '../../src/ingestion/sessionSumQueue';
 import { storeRequestRecords } from '../../src/ingestion/writeRequestRecords';
 import { toNumber } from '../../src/store/tables';
-import { percentile } from './report';
+import { fetchRetryingOnce, percentile } from './report';
 
 export type OtlpFigures = {
   clients: number;
@@ -334,10 +334,7 @@ export async function measureOtlp(options: {
   const base = options.url.replace(/\/otlp$/, '');
   const rootLinesToday = async () => {
     const url = `${base}/v1/entities/group/default/acme/adoption?from=${today}&to=${today}`;
-    // A kept-alive connection the server closed while the load ran fails once with ECONNRESET.
-    const response = await fetch(url, { headers: options.headers }).catch(() =>
-      fetch(url, { headers: options.headers }),
-    );
+    const response = await fetchRetryingOnce(url, { headers: options.headers });
     return (await response.json()).linesAdded as number;
   };
   const linesBefore = await rootLinesToday();

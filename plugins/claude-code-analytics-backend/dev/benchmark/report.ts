@@ -33,3 +33,12 @@ export class Table {
     }
   }
 }
+
+/**
+ * `fetch`, sent once more on a new connection when the first attempt fails at the network level: a
+ * kept-alive connection the server closed while the benchmark was busy elsewhere (a long reference
+ * query, a load run) fails once with ECONNRESET.
+ */
+export function fetchRetryingOnce(url: string, init?: RequestInit) {
+  return fetch(url, init).catch(() => fetch(url, init));
+}

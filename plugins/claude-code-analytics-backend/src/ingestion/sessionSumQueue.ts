@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
+import { yieldToEventLoop } from '../store/yieldToEventLoop';
 import { PricingOptions } from './PricingOptions';
 import {
   SessionGroup,
@@ -57,7 +58,7 @@ export async function resumQueuedSessionGroups(
   let done = 0;
   for (;;) {
     // Requests waiting on the event loop go first (SQLite statements block it while they run).
-    await new Promise(resolve => setImmediate(resolve));
+    await yieldToEventLoop();
     const queued: Array<SessionGroup & { enqueued_at: number | string }> =
       await knex(TABLE)
         .select([...KEY, 'enqueued_at'])

@@ -12,8 +12,6 @@ import { SessionGroup, sessionGroupKey } from './sessionGroup';
 
 const GROUP = ['identity', 'date', 'provider', 'repository'] as const;
 
-const groupKey = sessionGroupKey;
-
 /**
  * Serialises the writers of session-level data across backend replicas on PostgreSQL, for the rest
  * of the transaction: each computes what it adds to the totals from the rows it read, which another
@@ -37,6 +35,28 @@ export type RequestTotalsRow = SessionGroup & {
   sources: string;
 };
 
+const COUNTED: Array<keyof RequestTotalsRow> = [
+  'identity',
+  'date',
+  'provider',
+  'repository',
+  'session_id',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_creation_tokens',
+  'reported_cost_micros',
+  'sources',
+];
+
+/** Whether two versions of a request count the same in every total (bigints may be strings). */
+function countsTheSame(a: RequestTotalsRow, b: RequestTotalsRow): boolean {
+  const text = (value: unknown) =>
+    value === null || value === undefined ? '' : String(value);
+  return COUNTED.every(column => text(a[column]) === text(b[column]));
+}
+
 /**
  * Adds stored requests to the totals: `after` rows count, `before` rows (the stored versions they
  * replace, possibly of another group) are taken back out.
@@ -54,7 +74,7 @@ export async function addRequestTotals(
       provider: row.provider,
       repository: row.repository,
     };
-    const modelKey = `${groupKey(group)}\u0000${row.model}`;
+    const modelKey = `${sessionGroupKey(group)}\u0000${row.model}`;
     const total = totals.get(modelKey) ?? {
       ...group,
       model: row.model,
@@ -80,7 +100,7 @@ export async function addRequestTotals(
     add('otlp_requests', row.sources.split(',').includes('otlp') ? 1 : 0);
     totals.set(modelKey, total);
 
-    const sessionKey = `${groupKey(group)}\u0000${row.session_id}`;
+    const sessionKey = `${sessionGroupKey(group)}\u0000${row.session_id}`;
     const session = sessions.get(sessionKey) ?? {
       ...group,
       session_id: row.session_id,
@@ -90,6 +110,10 @@ export async function addRequestTotals(
     sessions.set(sessionKey, session);
   };
   for (const { before, after } of changes) {
+    // A request sent again unchanged (an exporter retry) changes no total.
+    if (before && countsTheSame(before, after)) {
+      continue;
+    }
     if (before) {
       count(before, -1);
     }
@@ -129,9 +153,12 @@ export async function addPointTotals(
 ): Promise<void> {
   const totals = new Map<string, PointTotalsRow>();
   for (const point of points) {
-    const key = [groupKey(point), point.measure, point.tool, point.model].join(
-      '\u0000',
-    );
+    const key = [
+      sessionGroupKey(point),
+      point.measure,
+      point.tool,
+      point.model,
+    ].join('\u0000');
     const total = totals.get(key) ?? {
       identity: point.identity,
       date: point.date,
@@ -170,7 +197,7 @@ export async function addEventTotals(
     if (event.success !== null) {
       success = event.success ? 1 : 0;
     }
-    const key = [groupKey(event), event.kind, event.tool, success].join(
+    const key = [sessionGroupKey(event), event.kind, event.tool, success].join(
       '\u0000',
     );
     const total = totals.get(key) ?? {
@@ -219,7 +246,7 @@ export async function readGroupTotals(
 ): Promise<Map<string, GroupTotals>> {
   const result = new Map<string, GroupTotals>(
     groups.map(g => [
-      groupKey(g),
+      sessionGroupKey(g),
       {
         requestModels: [],
         requestSessions: 0,
@@ -236,7 +263,7 @@ export async function readGroupTotals(
   ];
   // Rows of other providers or repositories of the same identity-days are read and ignored.
   const target = (row: Record<string, any>) =>
-    result.get(groupKey(row as SessionGroup));
+    result.get(sessionGroupKey(row as SessionGroup));
   for (const chunk of chunked(pairs, 200)) {
     for (const row of await knex('session_request_totals')
       .whereIn(['identity', 'date'], chunk)

@@ -5,6 +5,7 @@ import { DEFAULT_PRICING, PricingOptions } from '../ingestion/PricingOptions';
 import { resumQueuedSessionGroups } from '../ingestion/sessionSumQueue';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
+import { yieldToEventLoop } from '../store/yieldToEventLoop';
 import {
   ACTIVITY_COLUMNS,
   TOKEN_COLUMNS,
@@ -42,8 +43,6 @@ export const ATTRIBUTION_WINDOW_DAYS = 14;
  */
 const BATCH = 1000;
 
-/** Lets pending I/O (requests, group commits) run between two transactions. */
-const yieldToEventLoop = () => new Promise(resolve => setImmediate(resolve));
 /** The longest `runSoon` waits, however long the last run took. */
 const MAX_SOON_MS = 4_000;
 /** Users or entities recomputed by one statement. */

@@ -7,7 +7,7 @@ import {
   isSuppressed,
 } from 'backstage-plugin-claude-code-analytics-common';
 import { Knex } from 'knex';
-import { toNumber } from '../store/tables';
+import { ACTIVITY_COLUMNS, toNumber } from '../store/tables';
 import { countActiveUsers } from './countActiveUsers';
 import { readSourceFreshness } from './readSourceFreshness';
 
@@ -50,20 +50,7 @@ export async function getAdoption(
       .where('entity_ref', entityRef),
     inRange(
       knex('entity_daily')
-        .select(
-          'date',
-          'active_users',
-          'sessions',
-          'active_seconds',
-          'lines_added',
-          'lines_removed',
-          'commits',
-          'pull_requests',
-          'prompts',
-          'prompt_characters',
-          'api_requests',
-          'api_errors',
-        )
+        .select('date', 'active_users', ...ACTIVITY_COLUMNS)
         .where('entity_ref', entityRef),
     ),
     countActiveUsers(knex, entityRef, kind, range),

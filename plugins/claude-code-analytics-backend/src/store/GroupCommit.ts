@@ -1,3 +1,5 @@
+import { yieldToEventLoop } from './yieldToEventLoop';
+
 type Waiting<T> = {
   item: T;
   resolve: () => void;
@@ -37,13 +39,13 @@ export class GroupCommit<T> {
   private async drain() {
     // Let the requests that already arrived reach add() first: on SQLite a whole write completes
     // without yielding to I/O, so without this pause every write would hold a single item.
-    await new Promise(resolve => setImmediate(resolve));
+    await yieldToEventLoop();
     while (this.waiting.length > 0) {
       const group = this.waiting.splice(0, this.maxItems);
       try {
         await this.write(group.map(w => w.item));
         group.forEach(w => w.resolve());
-        await new Promise(resolve => setImmediate(resolve));
+        await yieldToEventLoop();
       } catch (error) {
         if (group.length === 1) {
           group[0].reject(error);

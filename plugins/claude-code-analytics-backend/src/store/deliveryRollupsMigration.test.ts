@@ -1,15 +1,8 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { storeMigrations as migrations } from '../__testUtils__/migrateUpToBefore';
 
 jest.setTimeout(60_000);
 
-const migrations = {
-  directory: resolvePackagePath(
-    'backstage-plugin-claude-code-analytics-backend',
-    'migrations',
-  ),
-  tableName: 'claude_code_analytics_knex_migrations',
-};
 const MIGRATION = '20261125180000_delivery_rollups.js';
 const TABLES = [
   'repository_delivery_daily',
