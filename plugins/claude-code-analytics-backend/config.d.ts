@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** Configuration of the Claude Code Analytics backend plugin. */
@@ -12,11 +13,18 @@ export interface Config {
     };
     ownership?: {
       /**
-       * When the catalog is checked for changes (a cheap look at entity etags); the ownership index
-       * is rebuilt when anything changed, and at least hourly. Default every 3 seconds, starting
-       * 10 seconds after start-up.
+       * When the catalog is checked for changes (a cheap look at the groups' etags: a group's etag
+       * changes with its parent, children, members and owned entities); the ownership index is
+       * rebuilt when anything changed, and at least hourly. Default every second, starting 10
+       * seconds after start-up.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * How often a look covers the etags of every kind (users, components, systems, domains too:
+       * an email or a repository annotation changed), e.g. `{ seconds: 3 }` or `PT3S`. Default 3
+       * seconds.
+       */
+      fullLookInterval?: HumanDuration | string;
       /**
        * The User annotation listing extra identities (comma or space separated): API key names,
        * Bedrock user ids, other emails. Default `claude-code-analytics/identities`.

@@ -74,6 +74,7 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
           auth,
           logger,
           identityAnnotation: config.identityAnnotation,
+          fullLookIntervalMs: config.ownershipFullLookMs,
         });
 
         await scheduler.scheduleTask({

@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { readAnalyticsConfig } from './readAnalyticsConfig';
 
 const github = (settings: Record<string, unknown>) =>
@@ -54,6 +55,22 @@ describe('readAnalyticsConfig', () => {
     );
     expect(() => github({ organizations: [{ exclude: 'x' }] })).toThrow(
       "Missing required config value at 'name' in 'claudeCodeAnalytics.github.organizations[0]'",
+    );
+  });
+
+  it('reads how often the catalog is looked at, in full and groups only', () => {
+    const read = (ownership: JsonObject = {}) =>
+      readAnalyticsConfig(
+        new ConfigReader({ claudeCodeAnalytics: { ownership } }),
+      );
+    expect(read().ownershipRefresh.frequency).toEqual({ seconds: 1 });
+    expect(read().ownershipFullLookMs).toBe(3_000);
+    expect(
+      read({ fullLookInterval: { seconds: 20 } }).ownershipFullLookMs,
+    ).toBe(20_000);
+    expect(read({ fullLookInterval: 'PT1M' }).ownershipFullLookMs).toBe(60_000);
+    expect(() => read({ fullLookInterval: 'soon' })).toThrow(
+      /fullLookInterval/,
     );
   });
 });

@@ -2,8 +2,13 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { Config, ConfigReader } from '@backstage/config';
+import {
+  Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { durationToMilliseconds } from '@backstage/types';
 import {
   DEFAULT_MINIMUM_GROUP_SIZE,
   DEFAULT_PRICE_TABLE,
@@ -21,6 +26,8 @@ export type AnalyticsConfig = {
   minimumGroupSize: number;
   identityAnnotation: string;
   ownershipRefresh: SchedulerServiceTaskScheduleDefinition;
+  /** How often a look at the catalog covers every kind, not only the groups, in ms. */
+  ownershipFullLookMs: number;
   rollupSchedule: SchedulerServiceTaskScheduleDefinition;
   pricing: PricingOptions;
   /** Largest accepted body of `POST /v1/import`, in bytes. */
@@ -219,13 +226,18 @@ export function readAnalyticsConfig(rootConfig: Config): AnalyticsConfig {
     identityAnnotation:
       config?.getOptionalString('ownership.identityAnnotation') ??
       DEFAULT_IDENTITY_ANNOTATION,
-    // A look at the etags is cheap (one listing of five fields), and a team moved in the catalog
-    // should show on the cards within seconds.
+    // A look at the groups' etags is cheap (one listing of four fields of a few hundred entities),
+    // and a team moved in the catalog should show on the cards within seconds.
     ownershipRefresh: readSchedule(config, 'ownership.schedule', {
-      frequency: { seconds: 3 },
+      frequency: { seconds: 1 },
       timeout: { minutes: 10 },
       initialDelay: { seconds: 10 },
     }),
+    ownershipFullLookMs: config?.has('ownership.fullLookInterval')
+      ? durationToMilliseconds(
+          readDurationFromConfig(config, { key: 'ownership.fullLookInterval' }),
+        )
+      : 3_000,
     rollupSchedule: readSchedule(config, 'rollups.schedule', {
       frequency: { seconds: 30 },
       timeout: { minutes: 30 },

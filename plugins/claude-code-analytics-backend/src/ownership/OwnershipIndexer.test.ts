@@ -175,4 +175,83 @@ describe('OwnershipIndexer', () => {
       await knex.destroy();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'looks at the groups alone between full looks, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      let entities = org('team-x');
+      const lookedAt: string[][] = [];
+      const catalog = catalogServiceMock.mock({
+        streamEntities: async function* stream(request) {
+          const kinds = (request?.filter as { kind: string[] }).kind;
+          lookedAt.push(kinds);
+          yield entities.filter(e => kinds.includes(e.kind));
+        },
+      });
+      const indexer = (fullLookIntervalMs: number) =>
+        OwnershipIndexer.create({
+          knex,
+          catalog,
+          auth: mockServices.auth(),
+          logger: mockServices.logger.mock(),
+          fullLookIntervalMs,
+        });
+      const identitiesOf = async (userRef: string) =>
+        (
+          await knex('user_identities')
+            .where('user_ref', userRef)
+            .orderBy('identity')
+        ).map(row => row.identity);
+
+      const groupLooks = indexer(60_000);
+      expect(await groupLooks.refreshIfChanged()).toBeDefined();
+      lookedAt.length = 0;
+      expect(await groupLooks.refreshIfChanged()).toBeUndefined();
+      expect(lookedAt).toEqual([['Group']]);
+
+      // A new email renews the user's etag only: the groups' look does not see it.
+      const withEmail = (email: string) =>
+        entities.map(e =>
+          e.metadata.name === 'u1'
+            ? {
+                ...e,
+                metadata: { ...e.metadata, etag: email },
+                spec: { ...e.spec, profile: { email } },
+              }
+            : e,
+        );
+      entities = withEmail('ada@acme.example');
+      expect(await groupLooks.refreshIfChanged()).toBeUndefined();
+      expect(await identitiesOf('user:default/u1')).toEqual(['u1@acme.example']);
+
+      // A team moved renews groups' etags: seen at once, and the refresh reads every kind.
+      entities = entities.map(e =>
+        e.metadata.name === 'team-x'
+          ? group('team-x', 'dept-b')
+          : e,
+      );
+      lookedAt.length = 0;
+      const changes = await groupLooks.refreshIfChanged();
+      expect(changes?.added.entity_members).toBe(3);
+      expect(lookedAt[0]).toEqual(['Group']);
+      expect(lookedAt[1]).toHaveLength(5);
+      expect(await identitiesOf('user:default/u1')).toEqual(['ada@acme.example']);
+      expect(await groupLooks.refreshIfChanged()).toBeUndefined();
+
+      // With full looks every time, a changed email alone is seen.
+      const fullLooks = indexer(0);
+      expect(await fullLooks.refreshIfChanged()).toBeDefined();
+      expect(await fullLooks.refreshIfChanged()).toBeUndefined();
+      entities = withEmail('grace@acme.example');
+      expect(
+        (await fullLooks.refreshIfChanged())?.added.user_identities,
+      ).toBe(1);
+      expect(await identitiesOf('user:default/u1')).toEqual([
+        'grace@acme.example',
+      ]);
+      await knex.destroy();
+    },
+  );
 });

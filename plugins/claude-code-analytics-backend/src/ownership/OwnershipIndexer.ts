@@ -53,9 +53,37 @@ export type OwnershipChanges = {
  * plugin's own credentials, writes only the differences, and queues the rollups those differences
  * touch (a team moved to another department recomputes the old and new ancestors, nothing else).
  */
+/** The kinds the ownership index is built from. */
+const KINDS = ['User', 'Group', 'Component', 'System', 'Domain'];
+
+/** What a look at the catalog reads: enough to tell whether an entity changed. */
+const ETAG_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.etag'];
+
+/** A digest of which entities exist and their etags (renewed when an entity or its relations change). */
+function signatureOf(entities: Entity[]): string {
+  return createHash('sha256')
+    .update(
+      entities
+        .map(
+          e =>
+            `${e.kind}:${e.metadata.namespace}/${e.metadata.name}@${e.metadata.etag}`,
+        )
+        .sort()
+        .join('\n'),
+    )
+    .digest('hex');
+}
+
+/**
+ * Keeps the stored ownership index equal to the catalog. Each refresh reads the catalog with the
+ * plugin's own credentials, writes only the differences, and queues the rollups those differences
+ * touch (a team moved to another department recomputes the old and new ancestors, nothing else).
+ */
 export class OwnershipIndexer {
-  private lastSignature: string | undefined;
+  /** The catalog as of the last refresh: all kinds, and the groups alone. */
+  private signatures: { all: string; groups: string } | undefined;
   private lastFullRefresh = 0;
+  private lastFullLook = 0;
 
   private constructor(
     private readonly knex: Knex,
@@ -63,6 +91,7 @@ export class OwnershipIndexer {
     private readonly auth: AuthService,
     private readonly logger: LoggerService,
     private readonly identityAnnotation: string | undefined,
+    private readonly fullLookIntervalMs: number,
   ) {}
 
   static create(options: {
@@ -71,6 +100,11 @@ export class OwnershipIndexer {
     auth: AuthService;
     logger: LoggerService;
     identityAnnotation?: string;
+    /**
+     * How often `refreshIfChanged` looks at the etags of every kind; the looks in between read the
+     * groups' only. Default 3 seconds.
+     */
+    fullLookIntervalMs?: number;
   }) {
     return new OwnershipIndexer(
       options.knex,
@@ -78,17 +112,18 @@ export class OwnershipIndexer {
       options.auth,
       options.logger,
       options.identityAnnotation,
+      options.fullLookIntervalMs ?? 3_000,
     );
   }
 
-  private async readCatalog(fields: string[]): Promise<Entity[]> {
+  private async readCatalog(
+    fields: string[],
+    kinds: string[] = KINDS,
+  ): Promise<Entity[]> {
     const credentials = await this.auth.getOwnServiceCredentials();
     const entities: Entity[] = [];
     for await (const page of this.catalog.streamEntities(
-      {
-        filter: { kind: ['User', 'Group', 'Component', 'System', 'Domain'] },
-        fields,
-      },
+      { filter: { kind: kinds }, fields },
       { credentials },
     )) {
       entities.push(...page);
@@ -97,46 +132,35 @@ export class OwnershipIndexer {
   }
 
   /**
-   * Refreshes when the catalog changed since the last look, judged by the entities' etags (which the
-   * catalog renews whenever an entity or its relations change), and at least every `maxAge` ms.
-   * Cheap enough to run every few seconds.
+   * Refreshes when the catalog changed since the last refresh, judged by the entities' etags, and
+   * at least every `maxAge` ms. Most looks read the groups' etags only: groups are few, and a group's
+   * etag is renewed whenever its parent, children, members or owned entities change, so a team move,
+   * a person changing team and a component changing owner are all seen by them. Every
+   * `fullLookIntervalMs` the look covers every kind (an email or a repository annotation changed).
+   * Cheap enough to run every second.
    */
   async refreshIfChanged(maxAge = 3_600_000): Promise<OwnershipChanges | undefined> {
-    const etags = await this.readCatalog([
-      'kind',
-      'metadata.namespace',
-      'metadata.name',
-      'metadata.etag',
-    ]);
-    const signature = createHash('sha256')
-      .update(
-        etags
-          .map(
-            e =>
-              `${e.kind}:${e.metadata.namespace}/${e.metadata.name}@${e.metadata.etag}`,
-          )
-          .sort()
-          .join('\n'),
-      )
-      .digest('hex');
-    if (
-      signature === this.lastSignature &&
-      Date.now() - this.lastFullRefresh < maxAge
-    ) {
+    const now = Date.now();
+    const fullLook =
+      !this.signatures || now - this.lastFullLook >= this.fullLookIntervalMs;
+    const signature = signatureOf(
+      await this.readCatalog(ETAG_FIELDS, fullLook ? KINDS : ['Group']),
+    );
+    if (fullLook) {
+      this.lastFullLook = now;
+    }
+    const known = fullLook ? this.signatures?.all : this.signatures?.groups;
+    if (signature === known && now - this.lastFullRefresh < maxAge) {
       return undefined;
     }
-    const changes = await this.refresh();
-    this.lastSignature = signature;
-    return changes;
+    return this.refresh();
   }
 
   /** Reads the catalog and applies the differences. */
   async refresh(): Promise<OwnershipChanges> {
     this.lastFullRefresh = Date.now();
     const entities = await this.readCatalog([
-      'kind',
-      'metadata.name',
-      'metadata.namespace',
+      ...ETAG_FIELDS,
       'metadata.title',
       'metadata.annotations',
       'spec',
@@ -146,6 +170,11 @@ export class OwnershipIndexer {
       identityAnnotation: this.identityAnnotation,
     });
     const changes = await this.apply(index);
+    // The signatures of what was indexed: a change made during the refresh is seen by the next look.
+    this.signatures = {
+      all: signatureOf(entities),
+      groups: signatureOf(entities.filter(e => e.kind === 'Group')),
+    };
     this.logger.info(
       `Ownership index refreshed: ${changes.entities} entities, ` +
         `changes ${JSON.stringify({

@@ -1,0 +1,151 @@
+import { Entity } from '@backstage/catalog-model';
+import { DateTime } from 'luxon';
+import { DemoOrg } from '../../src/demo/generateDemoOrg';
+
+type Adoption = { members: number; sessions: number };
+
+const groupRef = (e: Entity) => `group:default/${e.metadata.name}`;
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/**
+ * A team that moves between two departments in the catalog, and the check that the rollups followed:
+ * the team's usage leaves one department and arrives in the other, the team's own is unchanged.
+ */
+export class TeamMove {
+  private readonly team: Entity;
+  private readonly departments: [Entity, Entity];
+  private before: [Adoption, Adoption, Adoption] | undefined;
+  /** Where the team is now: 0 its original department, 1 the other. */
+  placement: 0 | 1 = 0;
+
+  constructor(
+    entities: Entity[],
+    org: DemoOrg,
+    /** Reads the cards' API; replaced when the benchmark moves to another backend. */
+    public get: (url: string) => Promise<any>,
+    endDate: string,
+  ) {
+    const byName = new Map(
+      entities.filter(e => e.kind === 'Group').map(e => [e.metadata.name, e]),
+    );
+    // A team whose people belong to no other group, so that the departments' numbers change by
+    // exactly the team's.
+    const memberOf = new Map(org.people.map(p => [p.name, p.memberOf]));
+    const team = org.teams.find(
+      t =>
+        t.type === 'team' &&
+        t.members.length > 3 &&
+        !org.teams.some(sub => sub.parent === t.name) &&
+        t.members.every(m => memberOf.get(m)?.length === 1),
+    );
+    if (!team) {
+      throw new Error('No team without sub-teams and shared members to move');
+    }
+    this.team = byName.get(team.name)!;
+    const from = byName.get(team.parent)!;
+    const to = [...byName.values()].find(
+      e => e.spec?.type === 'department' && e !== from,
+    )!;
+    this.departments = [from, to];
+    this.range = `from=${DateTime.fromISO(endDate, { zone: 'utc' })
+      .minus({ days: 364 })
+      .toISODate()}&to=${endDate}`;
+  }
+
+  private readonly range: string;
+
+  private async adoption(): Promise<[Adoption, Adoption, Adoption]> {
+    const read = (e: Entity) =>
+      this.get(
+        `/v1/entities/group/default/${e.metadata.name}/adoption?${this.range}`,
+      );
+    return Promise.all([
+      read(this.team),
+      read(this.departments[0]),
+      read(this.departments[1]),
+    ]);
+  }
+
+  /** Reads the three groups' adoption over the year before the first move. */
+  async start() {
+    this.before = await this.adoption();
+  }
+
+  /**
+   * Moves the team to the other department, as the catalog would show it: the parent and children
+   * in the specs, the childOf/parentOf relations, and new etags for the three groups.
+   */
+  move() {
+    const from = this.departments[this.placement];
+    const to = this.departments[1 - this.placement];
+    const team = this.team;
+    team.spec = { ...team.spec, parent: to.metadata.name };
+    from.spec = {
+      ...from.spec,
+      children: (from.spec!.children as string[]).filter(
+        c => c !== team.metadata.name,
+      ),
+    };
+    to.spec = {
+      ...to.spec,
+      children: [...(to.spec!.children as string[]), team.metadata.name],
+    };
+    team.relations = [
+      ...(team.relations ?? []).filter(
+        r => !(r.type === 'childOf' && r.targetRef === groupRef(from)),
+      ),
+      { type: 'childOf', targetRef: groupRef(to) },
+    ];
+    from.relations = (from.relations ?? []).filter(
+      r => !(r.type === 'parentOf' && r.targetRef === groupRef(team)),
+    );
+    to.relations = [
+      ...(to.relations ?? []),
+      { type: 'parentOf', targetRef: groupRef(team) },
+    ];
+    const etag = `moved-${Date.now()}-${Math.random()}`;
+    for (const e of [team, from, to]) {
+      e.metadata.etag = etag;
+    }
+    this.placement = this.placement === 0 ? 1 : 0;
+  }
+
+  /** Whether the three groups' adoption is what the team's current placement should give. */
+  async correct(): Promise<boolean> {
+    const [team, original, other] = this.before!;
+    const [teamNow, originalNow, otherNow] = await this.adoption();
+    const moved = this.placement;
+    return (
+      teamNow.members === team.members &&
+      teamNow.sessions === team.sessions &&
+      originalNow.members === original.members - moved * team.members &&
+      originalNow.sessions === original.sessions - moved * team.sessions &&
+      otherNow.members === other.members + moved * team.members &&
+      otherNow.sessions === other.sessions + moved * team.sessions
+    );
+  }
+
+  /**
+   * Moves the team `count` times, at random moments relative to the backend's own schedule, and
+   * measures each time from the catalog change until the cards' API answers correctly (polled every
+   * 50 ms; NaN when not correct within a minute).
+   */
+  async measureScheduled(count: number): Promise<number[]> {
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      await sleep(1000 + Math.random() * 2000);
+      this.move();
+      const start = Date.now();
+      let elapsed = NaN;
+      while (Date.now() - start < 60_000) {
+        if (await this.correct()) {
+          elapsed = Date.now() - start;
+          break;
+        }
+        await sleep(50);
+      }
+      times.push(elapsed);
+    }
+    return times;
+  }
+}
