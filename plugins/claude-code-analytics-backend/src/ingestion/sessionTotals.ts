@@ -12,14 +12,19 @@ import { SessionGroup, sessionGroupKey } from './sessionGroup';
 
 const GROUP = ['identity', 'date', 'provider', 'repository'] as const;
 
+/** The transactions that hold the session-writes lock. */
+const locked = new WeakSet<Knex.Transaction>();
+
 /**
  * Serialises the writers of session-level data across backend replicas on PostgreSQL, for the rest
  * of the transaction: each computes what it adds to the totals from the rows it read, which another
  * replica must not change meanwhile. SQLite has one writer at a time anyway.
  */
 export async function lockSessionWrites(tx: Knex.Transaction): Promise<void> {
-  if (tx.client.dialect === 'postgresql') {
+  // Taken once per transaction: an OTLP batch stores requests, points and events in one.
+  if (tx.client.dialect === 'postgresql' && !locked.has(tx)) {
     await tx.raw('SELECT pg_advisory_xact_lock(?)', [0x43434153]);
+    locked.add(tx);
   }
 }
 
@@ -132,10 +137,64 @@ export async function addRequestTotals(
       'otlp_requests',
     ],
   });
+  await addSessionCounts(tx, [...sessions.values()]);
   await insertRows(tx, 'session_request_sessions', [...sessions.values()], {
     onConflict: [...GROUP, 'session_id'],
     add: ['requests'],
   });
+}
+
+const SESSION_KEY = [...GROUP, 'session_id'] as const;
+
+/**
+ * Counts sessions that gain their first request (+1) or lose their last one (-1) in their group's
+ * number of distinct sessions, from the changes about to be added to `session_request_sessions`.
+ */
+async function addSessionCounts(
+  tx: Knex.Transaction,
+  changes: Array<Record<string, string | number>>,
+): Promise<void> {
+  const keyOf = (row: Record<string, unknown>) =>
+    `${sessionGroupKey(row as SessionGroup)}\u0000${row.session_id}`;
+  const counts = new Map<string, Record<string, string | number>>();
+  for (const chunk of chunked(
+    changes.filter(change => change.requests !== 0),
+    150,
+  )) {
+    const stored = new Map<string, number>();
+    for (const row of await tx('session_request_sessions')
+      .whereIn(
+        [...SESSION_KEY],
+        chunk.map(change => SESSION_KEY.map(column => change[column])),
+      )
+      .select([...SESSION_KEY, 'requests'])) {
+      stored.set(keyOf(row), toNumber(row.requests));
+    }
+    for (const change of chunk) {
+      const before = stored.get(keyOf(change)) ?? 0;
+      const after = before + (change.requests as number);
+      const delta = (after > 0 ? 1 : 0) - (before > 0 ? 1 : 0);
+      if (delta === 0) {
+        continue;
+      }
+      const groupKey = sessionGroupKey(change as unknown as SessionGroup);
+      const count = counts.get(groupKey) ?? {
+        identity: change.identity,
+        date: change.date,
+        provider: change.provider,
+        repository: change.repository,
+        sessions: 0,
+      };
+      count.sessions = (count.sessions as number) + delta;
+      counts.set(groupKey, count);
+    }
+  }
+  await insertRows(
+    tx,
+    'session_group_counts',
+    [...counts.values()].filter(count => count.sessions !== 0),
+    { onConflict: [...GROUP], add: ['sessions'] },
+  );
 }
 
 /** The columns of a stored metric point that count in the totals. */
@@ -226,7 +285,7 @@ export async function addEventTotals(
 export type GroupTotals = {
   /** Per model: token sums, reported cost, requests and requests with a reported cost. */
   requestModels: Array<Record<string, any>>;
-  /** Distinct sessions with requests. */
+  /** Distinct sessions with requests (`session_group_counts`). */
   requestSessions: number;
   /** Requests whose `api_request` event came over OTLP, where `api_error` events come from. */
   otlpRequests: number;
@@ -284,12 +343,9 @@ export async function readGroupTotals(
         });
       }
     }
-    for (const row of await knex('session_request_sessions')
+    for (const row of await knex('session_group_counts')
       .whereIn(['identity', 'date'], chunk)
-      .where('requests', '>', 0)
-      .select([...GROUP])
-      .count({ sessions: '*' })
-      .groupBy([...GROUP])) {
+      .select()) {
       const group = target(row);
       if (group) {
         group.requestSessions = toNumber(row.sessions);

@@ -674,7 +674,9 @@ describe('DeliveryRollups', () => {
         entities.find(e => e.metadata.name === name)!;
       byName('billing').spec!.owner = 'payments';
       byName('grace').spec!.memberOf = ['payments'];
-      [byName('billing'), byName('grace')].forEach(renew);
+      // The catalog renews the etags of the entities whose relations change too: the groups that
+      // gain or lose the component (ownerOf) and the member (hasMember).
+      ['billing', 'grace', 'payments', 'platform'].map(byName).forEach(renew);
       await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
       expect(await queued(knex)).toEqual({ repositories: 0, entityDays: 0 });
 
