@@ -135,6 +135,12 @@ export interface Config {
     otlp?: {
       /** Largest accepted OTLP export in bytes, before and after gzip. Default 5 MiB. */
       maxBytes?: number;
+      /**
+       * Worker threads that decode exports (parsing and reading the events), so that the event
+       * loop only stores rows; 0 decodes on the event loop. Default one per CPU core but one, at
+       * most 4.
+       */
+      decodeThreads?: number;
     };
     import?: {
       /** Largest accepted body of `POST /v1/import`, in bytes. Default 100 MiB. */

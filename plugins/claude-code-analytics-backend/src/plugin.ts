@@ -15,6 +15,7 @@ import { DemoSource } from './sources/DemoSource';
 import { GithubDeliverySource } from './sources/github/GithubDeliverySource';
 import { repositoriesFromComponents } from './sources/github/repositoriesFromComponents';
 import { OtlpReceiver } from './sources/otlp/OtlpReceiver';
+import { OtlpDecoderPool } from './sources/otlp/OtlpDecoderPool';
 import { migrateStore } from './store/migrateStore';
 import { tuneSqlite } from './store/tuneSqlite';
 
@@ -174,6 +175,12 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
           });
         }
 
+        const otlpDecoder = OtlpDecoderPool.create({
+          threads: config.otlpDecodeThreads,
+          logger,
+        });
+        lifecycle.addShutdownHook(() => otlpDecoder.close());
+
         httpRouter.use(
           await createRouter({
             knex,
@@ -188,6 +195,7 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
               knex,
               logger,
               maxBytes: config.otlpMaxBytes,
+              decoder: otlpDecoder,
             }),
           }),
         );

@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
+import os from 'node:os';
 import { readAnalyticsConfig } from './readAnalyticsConfig';
 
 const github = (settings: Record<string, unknown>) =>
@@ -72,5 +73,20 @@ describe('readAnalyticsConfig', () => {
     expect(() => read({ fullLookInterval: 'soon' })).toThrow(
       /fullLookInterval/,
     );
+  });
+
+  it('reads the OTLP decoding threads', () => {
+    const read = (otlp: JsonObject = {}) =>
+      readAnalyticsConfig(new ConfigReader({ claudeCodeAnalytics: { otlp } }))
+        .otlpDecodeThreads;
+    expect(read()).toBe(
+      Math.min(4, Math.max(0, os.availableParallelism() - 1)),
+    );
+    expect(read({ decodeThreads: 0 })).toBe(0);
+    expect(read({ decodeThreads: 3 })).toBe(3);
+    expect(() => read({ decodeThreads: 1.5 })).toThrow(
+      'claudeCodeAnalytics.otlp.decodeThreads must be a whole number from 0 to 64, got 1.5',
+    );
+    expect(() => read({ decodeThreads: -1 })).toThrow(/decodeThreads/);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { durationToMilliseconds } from '@backstage/types';
+import os from 'node:os';
 import {
   DEFAULT_MINIMUM_GROUP_SIZE,
   DEFAULT_PRICE_TABLE,
@@ -34,6 +35,8 @@ export type AnalyticsConfig = {
   importMaxBytes: number;
   /** Largest accepted OTLP export, in bytes, compressed or not. */
   otlpMaxBytes: number;
+  /** Worker threads decoding OTLP exports; 0 on the event loop. */
+  otlpDecodeThreads: number;
   /** The Admin API source; undefined when no admin key is configured. */
   anthropic?: {
     adminApiKey: string;
@@ -145,6 +148,19 @@ function readGithub(config: Config | undefined): AnalyticsConfig['github'] {
   };
 }
 
+function readDecodeThreads(config: Config | undefined): number {
+  const threads = config?.getOptionalNumber('otlp.decodeThreads');
+  if (threads === undefined) {
+    return Math.min(4, Math.max(0, os.availableParallelism() - 1));
+  }
+  if (!Number.isInteger(threads) || threads < 0 || threads > 64) {
+    throw new InputError(
+      `claudeCodeAnalytics.otlp.decodeThreads must be a whole number from 0 to 64, got ${threads}`,
+    );
+  }
+  return threads;
+}
+
 function readSchedule(
   config: Config | undefined,
   key: string,
@@ -249,6 +265,7 @@ export function readAnalyticsConfig(rootConfig: Config): AnalyticsConfig {
     importMaxBytes:
       config?.getOptionalNumber('import.maxBytes') ?? 100 * 1024 * 1024,
     otlpMaxBytes: config?.getOptionalNumber('otlp.maxBytes') ?? 5 * 1024 * 1024,
+    otlpDecodeThreads: readDecodeThreads(config),
     anthropic: readAnthropic(config),
     github: readGithub(config),
     demo: {

@@ -12,11 +12,8 @@ import { storeRequestRecords } from '../../ingestion/writeRequestRecords';
 import { storeSessionEvents } from '../../ingestion/storeSessionEvents';
 import { SessionGroup } from '../../ingestion/sumSessionUsage';
 import { SessionEvent } from '../../ingestion/types';
-import { decodeOtlpRequest, OtlpSignal } from './decodeOtlpRequest';
-import { readClaudeCodeEvents } from './readClaudeCodeEvents';
-import { readClaudeCodeMetrics } from './readClaudeCodeMetrics';
-import { requestRecordFromEvent } from './requestRecordFromEvent';
-import { sessionEventFromEvent } from './sessionEventFromEvent';
+import { OtlpSignal } from './decodeOtlpRequest';
+import { OtlpDecoderPool } from './OtlpDecoderPool';
 
 /** The source id of data received over OTLP. */
 export const OTLP_SOURCE = 'otlp';
@@ -61,6 +58,7 @@ export class OtlpReceiver {
     private readonly knex: Knex,
     private readonly logger: LoggerService,
     private readonly maxBytes: number,
+    private readonly decoder: OtlpDecoderPool,
   ) {
     this.commits = new GroupCommit(batches => this.write(batches));
   }
@@ -110,11 +108,15 @@ export class OtlpReceiver {
     knex: Knex;
     logger: LoggerService;
     maxBytes: number;
+    /** Where exports are decoded; on the event loop by default. */
+    decoder?: OtlpDecoderPool;
   }) {
     return new OtlpReceiver(
       options.knex,
       options.logger,
       options.maxBytes,
+      options.decoder ??
+        OtlpDecoderPool.create({ threads: 0, logger: options.logger }),
     );
   }
 
@@ -128,56 +130,17 @@ export class OtlpReceiver {
     contentType: string | undefined,
     contentEncoding: string | undefined,
   ): Promise<OtlpResponse> {
-    let rejected: number;
-    let reasons: string[];
-    if (signal === 'metrics') {
-      const request = decodeOtlpRequest(
-        'metrics',
-        body,
-        contentType,
-        contentEncoding,
-        {
-          maxBytes: this.maxBytes,
-        },
-      );
-      const result = readClaudeCodeMetrics(request);
-      await this.commits.add({
-        points: result.points,
-        records: [],
-        events: [],
-      });
-      rejected = result.rejected;
-      reasons = result.rejectReasons;
-    } else {
-      const request = decodeOtlpRequest(
-        'logs',
-        body,
-        contentType,
-        contentEncoding,
-        {
-          maxBytes: this.maxBytes,
-        },
-      );
-      const result = readClaudeCodeEvents(request);
-      const records: RequestRecord[] = [];
-      const events: SessionEvent[] = [];
-      for (const event of result.events) {
-        if (event.type === 'api_request') {
-          const record = requestRecordFromEvent(event);
-          if (record) {
-            records.push(record);
-          }
-        } else {
-          const sessionEvent = sessionEventFromEvent(event);
-          if (sessionEvent) {
-            events.push(sessionEvent);
-          }
-        }
-      }
-      await this.commits.add({ points: [], records, events });
-      rejected = result.rejected;
-      reasons = result.rejectReasons;
-    }
+    const decoded = await this.decoder.decode({
+      signal,
+      body,
+      contentType,
+      contentEncoding,
+      maxBytes: this.maxBytes,
+    });
+    const { points, records, events } = decoded;
+    await this.commits.add({ points, records, events });
+    const rejected = decoded.rejected;
+    const reasons = decoded.rejectReasons;
     if (rejected > 0) {
       this.logger.warn(
         `OTLP ${signal}: rejected ${rejected} items: ${reasons.join('; ')}`,

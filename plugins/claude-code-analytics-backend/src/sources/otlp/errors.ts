@@ -25,9 +25,11 @@ export class OtlpPayloadTooLargeError extends CustomErrorBase {
   name = 'OtlpPayloadTooLargeError' as const;
   readonly statusCode = 413;
   readonly maxBytes: number;
+  readonly what: 'compressed' | 'decompressed';
 
   constructor(maxBytes: number, what: 'compressed' | 'decompressed') {
     super(`OTLP request body is larger than ${maxBytes} bytes (${what})`);
     this.maxBytes = maxBytes;
+    this.what = what;
   }
 }
