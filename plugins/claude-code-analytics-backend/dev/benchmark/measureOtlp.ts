@@ -32,16 +32,21 @@ export type OtlpFigures = {
   visibleMs: number;
   /** CPU time of the backend's main thread per export, and the exports/s one core could take. */
   cpuMsPerRequest: number;
+  /** CPU time of every backend thread per export (decoding threads included). */
+  processCpuMsPerRequest: number;
   bare: {
     requestsPerSecond: number;
     p50: number;
     p99: number;
     errors: number;
     cpuMsPerRequest: number;
+    processCpuMsPerRequest: number;
   };
 };
 
 type LoadResult = {
+  /** CPU time of the load clients' own thread. */
+  loadCpuMs: number;
   latencies: number[];
   errors: number;
   logsSent: number;
@@ -114,7 +119,8 @@ async function client(c) {
 const started = Date.now();
 Promise.all(Array.from({ length: clients }, (_, c) => client(c))).then(() => {
   agent.destroy();
-  parentPort.postMessage({ latencies, errors, logsSent, metricsSent, duplicates, seconds: (Date.now() - started) / 1000 });
+  const cpu = process.threadCpuUsage();
+  parentPort.postMessage({ latencies, errors, logsSent, metricsSent, duplicates, seconds: (Date.now() - started) / 1000, loadCpuMs: (cpu.user + cpu.system) / 1000 });
 });
 `;
 
@@ -130,19 +136,27 @@ function threadCpuMs(): number {
 
 async function runLoad(
   workerData: Record<string, unknown>,
-): Promise<LoadResult & { cpuMs: number }> {
+): Promise<LoadResult & { cpuMs: number; processCpuMs: number }> {
   const before = threadCpuMs();
+  const processBefore = process.cpuUsage();
   const result = await new Promise<LoadResult>((resolve, reject) => {
     const worker = new Worker(WORKER, { eval: true, workerData });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
-  return { ...result, cpuMs: threadCpuMs() - before };
+  const processCpu = process.cpuUsage(processBefore);
+  return {
+    ...result,
+    cpuMs: threadCpuMs() - before,
+    // Every thread of the process (event loop, decoding threads, the database driver's and the
+    // garbage collector's) but the load clients'.
+    processCpuMs:
+      (processCpu.user + processCpu.system) / 1000 - result.loadCpuMs,
+  };
 }
 
-const cpuPerRequest = (result: LoadResult & { cpuMs: number }) =>
-  result.cpuMs /
-  Math.max(1, result.logsSent + result.metricsSent + result.duplicates);
+const perRequest = (result: LoadResult, ms: number) =>
+  ms / Math.max(1, result.logsSent + result.metricsSent + result.duplicates);
 
 type Attribute = { key: string; value: Record<string, unknown> };
 
@@ -323,6 +337,8 @@ export async function measureOtlp(options: {
         duplicates: 0,
         seconds: 1,
         cpuMs: 0,
+        loadCpuMs: 0,
+        processCpuMs: 0,
       }
     : await runLoad({
     ...workerData,
@@ -390,9 +406,11 @@ export async function measureOtlp(options: {
     sentLines,
     storedLines: toNumber(lines.n),
     visibleMs,
-    cpuMsPerRequest: cpuPerRequest(load),
+    cpuMsPerRequest: perRequest(load, load.cpuMs),
+    processCpuMsPerRequest: perRequest(load, load.processCpuMs),
     bare: {
-      cpuMsPerRequest: cpuPerRequest(bare),
+      cpuMsPerRequest: perRequest(bare, bare.cpuMs),
+      processCpuMsPerRequest: perRequest(bare, bare.processCpuMs),
       requestsPerSecond: rate(bare),
       p50: percentile(bare.latencies, 50),
       p99: percentile(bare.latencies, 99),
