@@ -4,6 +4,7 @@ import { Knex } from 'knex';
 import { DEFAULT_PRICING, PricingOptions } from '../ingestion/PricingOptions';
 import { resumQueuedSessionGroups } from '../ingestion/sessionSumQueue';
 import { chunked } from '../store/chunked';
+import { dayBit, monthOf } from '../store/activeDays';
 import { insertRows } from '../store/insertRows';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
 import {
@@ -327,8 +328,8 @@ export class RollupEngine {
     userRefs: string[],
     activeUsers: Set<string>,
   ) {
-    const month = date.slice(0, 7);
-    const bit = 1 << (Number(date.slice(8, 10)) - 1);
+    const month = monthOf(date);
+    const bit = dayBit(date);
     const masks = new Map<string, number>();
     for (const chunk of chunked(userRefs, USERS_PER_STATEMENT)) {
       for (const row of await tx('user_active_months')

@@ -1,5 +1,6 @@
 import { DateRange } from 'backstage-plugin-claude-code-analytics-common';
 import { Knex } from 'knex';
+import { ALL_DAYS, daysFrom, daysUntil, monthOf } from '../store/activeDays';
 import { toNumber } from '../store/tables';
 
 const PEOPLE_KINDS = ['user', 'group'];
@@ -20,12 +21,10 @@ export async function countActiveUsers(
 ): Promise<{ activeUsers: number; activeMembers: number }> {
   if (PEOPLE_KINDS.includes(kind)) {
     // Days of the first and last month of the range, as bits of the users' active-day masks.
-    const ALL_DAYS = 0x7fffffff;
-    const fromMonth = range.from.slice(0, 7);
-    const toMonth = range.to.slice(0, 7);
-    const fromDays =
-      ALL_DAYS & ~((1 << (Number(range.from.slice(8, 10)) - 1)) - 1);
-    const toDays = ALL_DAYS >>> (31 - Number(range.to.slice(8, 10)));
+    const fromMonth = monthOf(range.from);
+    const toMonth = monthOf(range.to);
+    const fromDays = daysFrom(range.from);
+    const toDays = daysUntil(range.to);
     const [{ active }] = await knex('entity_scopes as s')
       .where('s.entity_ref', entityRef)
       .whereExists(
