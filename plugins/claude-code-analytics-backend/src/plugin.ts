@@ -82,8 +82,11 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
           id: 'claude-code-analytics-ownership-refresh',
           ...config.ownershipRefresh,
           fn: async () => {
-            await ownership.refreshIfChanged();
-            await rollups.run();
+            // The rollups a change queued, at once; a look that found nothing leaves them to
+            // their own schedule.
+            if (await ownership.refreshIfChanged()) {
+              await rollups.run();
+            }
           },
         });
         await scheduler.scheduleTask({

@@ -644,11 +644,20 @@ function printReport(options: Options, org: DemoOrg, results: DatabaseFigures[])
       fresh.row('rollups correct after the move', String(result.freshness.correct));
       const scheduled = result.freshness.scheduledMs;
       if (scheduled.length > 0) {
+        const late = scheduled.filter(ms => !(ms <= 5000)).length;
+        const timedOut = scheduled.filter(Number.isNaN).length;
         fresh.row(
           `catalog change to correct cards, real scheduler and defaults (${scheduled.length} moves)`,
-          `median ${percentile(scheduled, 50).toFixed(0)} ms, worst ${Math.max(...scheduled).toFixed(0)} ms`,
+          `median ${percentile(scheduled, 50).toFixed(0)} ms, worst ${
+            timedOut > 0
+              ? `not correct within 60 s (${timedOut} moves)`
+              : `${Math.max(...scheduled).toFixed(0)} ms`
+          }`,
         );
-        fresh.row('target', 'all moves <= 5000 ms');
+        fresh.row(
+          'target: every move <= 5000 ms',
+          late === 0 ? 'met' : `missed by ${late} of ${scheduled.length} moves`,
+        );
       }
       fresh.print();
     }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
+import { inTransaction } from '../store/inTransaction';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
 import { SessionEventRow } from '../store/tables';
@@ -69,7 +70,7 @@ export async function storeSessionEvents(
   if (rows.size === 0) {
     return [];
   }
-  await knex.transaction(async tx => {
+  await inTransaction(knex, async tx => {
     await lockSessionWrites(tx);
     // Events already stored (an export the exporter retried) are neither stored nor counted again.
     for (const chunk of chunked([...rows.values()], 300)) {

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
+import { inTransaction } from '../store/inTransaction';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
 import { addPointTotals, lockSessionWrites } from './sessionTotals';
@@ -179,7 +180,7 @@ export async function storeMetricPoints(
 
   const affected = new Map<string, SessionGroup>();
   let stored = 0;
-  await knex.transaction(async tx => {
+  await inTransaction(knex, async tx => {
     await lockSessionWrites(tx);
     // Points of these series already stored: known intervals are skipped, and the latest earlier
     // point of a cumulative series gives the base of its increase.

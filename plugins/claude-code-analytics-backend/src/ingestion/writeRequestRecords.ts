@@ -1,6 +1,7 @@
 import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
+import { inTransaction } from '../store/inTransaction';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
 import { addRequestTotals, lockSessionWrites } from './sessionTotals';
@@ -140,7 +141,7 @@ export async function storeRequestRecords(
   }
 
   const affected = new Map<string, SessionGroup>();
-  await knex.transaction(async tx => {
+  await inTransaction(knex, async tx => {
     await lockSessionWrites(tx);
     const stored = new Map<string, SessionRequestRow>();
     for (const chunk of chunked([...incoming.keys()], 300)) {

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { Worker } from 'node:worker_threads';
 import {
   DecodedExport,
@@ -26,7 +27,9 @@ type Thread = {
  * Decodes OTLP exports (JSON or protobuf parsing, reading Claude Code's events and metrics) in
  * worker threads, so that the event loop only stores the rows: parsing is most of an export's CPU
  * time besides the database. With no threads, exports are decoded on the event loop. A thread
- * that dies fails its exports in flight (the exporters retry them) and is replaced.
+ * that dies answers its exports in flight with 503 (which OTLP exporters retry; they are not
+ * decoded on the event loop, where an export that killed a thread could take the backend down) and
+ * is replaced. Exports in flight when the backend stops are decoded on the event loop.
  */
 export class OtlpDecoderPool {
   private readonly threads: Array<Thread | undefined>;
@@ -72,23 +75,28 @@ export class OtlpDecoderPool {
     });
   }
 
-  /** Stops the threads; exports still in flight fail. */
+  /** Stops the threads; exports still in flight are decoded on the event loop. */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(
       this.threads.map(async (thread, index) => {
         if (thread) {
           this.threads[index] = undefined;
-          this.fail(thread, new Error('OTLP decoding threads stopped'));
           await thread.worker.terminate();
+          this.decodeHere(thread);
         }
       }),
     );
   }
 
-  private fail(thread: Thread, error: Error) {
+  /** Answers a thread's exports in flight by decoding them on the event loop. */
+  private decodeHere(thread: Thread) {
     for (const pending of thread.pending.values()) {
-      pending.reject(error);
+      try {
+        pending.resolve(decodeExport(pending.input));
+      } catch (error) {
+        pending.reject(error as Error);
+      }
     }
     thread.pending.clear();
   }
@@ -129,40 +137,37 @@ export class OtlpDecoderPool {
       },
     );
     const replace = (error: Error) => {
-      if (this.threads[index] === thread) {
-        this.threads[index] = undefined;
-      }
-      if (!thread.online && !this.closed) {
-        // The thread could not even start (e.g. its module cannot be loaded here): decode on the
-        // event loop, including what was sent to it.
-        this.unavailable = true;
-        this.logger.error(
-          `OTLP decoding threads cannot start, decoding on the event loop: ${error}`,
-        );
-        for (const pending of thread.pending.values()) {
-          try {
-            pending.resolve(decodeExport(pending.input));
-          } catch (decodeError) {
-            pending.reject(decodeError as Error);
-          }
-        }
-        thread.pending.clear();
+      if (this.threads[index] !== thread) {
+        // Already replaced ('error' is followed by 'exit'), or closed.
         return;
       }
-      this.fail(thread, error);
+      this.threads[index] = undefined;
+      if (!thread.online && !this.closed) {
+        // The thread could not even start (e.g. its module cannot be loaded here): decode on the
+        // event loop from now on, including what was sent to it.
+        if (!this.unavailable) {
+          this.unavailable = true;
+          this.logger.error(
+            `OTLP decoding threads cannot start, decoding on the event loop: ${error}`,
+          );
+        }
+        this.decodeHere(thread);
+        return;
+      }
+      this.logger.warn(`OTLP decoding thread stopped, replacing it: ${error}`);
+      for (const pending of thread.pending.values()) {
+        pending.reject(
+          new ServiceUnavailableError(
+            'The OTLP decoding thread stopped; send the export again',
+          ),
+        );
+      }
+      thread.pending.clear();
     };
-    worker.on('error', error => {
-      if (thread.online) {
-        this.logger.error(`OTLP decoding thread failed: ${error}`);
-      }
-      replace(error as Error);
-    });
-    worker.on('exit', code => {
-      if (!this.closed && thread.online) {
-        this.logger.warn(`OTLP decoding thread exited with code ${code}`);
-      }
-      replace(new Error(`OTLP decoding thread exited with code ${code}`));
-    });
+    worker.on('error', error => replace(error as Error));
+    worker.on('exit', code =>
+      replace(new Error(`OTLP decoding thread exited with code ${code}`)),
+    );
     this.threads[index] = thread;
     return thread;
   }
