@@ -170,6 +170,7 @@ describe('claude-code-analytics backend with the demo', () => {
 
       // The scheduled refresh indexes the catalog and rolls up everything it maps.
       await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
+      await scheduler.triggerTask('claude-code-analytics-rollups');
       const { body: status } = await request(server).get(
         '/api/claude-code-analytics/v1/status',
       );

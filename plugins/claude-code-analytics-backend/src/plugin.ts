@@ -69,6 +69,7 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
           pricing: config.pricing,
           delivery: DeliveryRollups.create({ knex, logger }),
         });
+        lifecycle.addShutdownHook(() => rollups.stop());
         const ownership = OwnershipIndexer.create({
           knex,
           catalog,
@@ -82,10 +83,13 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
           id: 'claude-code-analytics-ownership-refresh',
           ...config.ownershipRefresh,
           fn: async () => {
-            // The rollups a change queued, at once; a look that found nothing leaves them to
-            // their own schedule.
+            // The rollups a change queued start at once, outside the task: a run of the task
+            // stays a look (or a look and a refresh), short enough for a short timeout, so that
+            // a backend stopped in the middle of one blocks the next for a minute at most.
             if (await ownership.refreshIfChanged()) {
-              await rollups.run();
+              rollups
+                .run()
+                .catch(error => logger.error(`Rollups failed: ${error}`));
             }
           },
         });

@@ -125,6 +125,17 @@ export class TeamMove {
     );
   }
 
+  /** Polls the cards' API every 50 ms until it is correct; the ms it took, NaN after a minute. */
+  async untilCorrect(start = Date.now()): Promise<number> {
+    while (Date.now() - start < 60_000) {
+      if (await this.correct()) {
+        return Date.now() - start;
+      }
+      await sleep(50);
+    }
+    return NaN;
+  }
+
   /**
    * Moves the team `count` times, at random moments relative to the backend's own schedule, and
    * measures each time from the catalog change until the cards' API answers correctly (polled every
@@ -135,16 +146,7 @@ export class TeamMove {
     for (let i = 0; i < count; i++) {
       await sleep(1000 + Math.random() * 2000);
       this.move();
-      const start = Date.now();
-      let elapsed = NaN;
-      while (Date.now() - start < 60_000) {
-        if (await this.correct()) {
-          elapsed = Date.now() - start;
-          break;
-        }
-        await sleep(50);
-      }
-      times.push(elapsed);
+      times.push(await this.untilCorrect());
     }
     return times;
   }

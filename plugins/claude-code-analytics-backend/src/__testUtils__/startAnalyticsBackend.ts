@@ -44,6 +44,8 @@ export async function startAnalyticsBackend(options: {
     ],
   });
   await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
+  // The rollups the refresh started (a run under way is awaited, not repeated).
+  await scheduler.triggerTask('claude-code-analytics-rollups');
   return { server, scheduler };
 }
 

@@ -246,7 +246,7 @@ export function readAnalyticsConfig(rootConfig: Config): AnalyticsConfig {
     // and a team moved in the catalog should show on the cards within seconds.
     ownershipRefresh: readSchedule(config, 'ownership.schedule', {
       frequency: { seconds: 1 },
-      timeout: { minutes: 10 },
+      timeout: { minutes: 1 },
       initialDelay: { seconds: 10 },
     }),
     ownershipFullLookMs: config?.has('ownership.fullLookInterval')

@@ -678,6 +678,7 @@ describe('DeliveryRollups', () => {
       // gain or lose the component (ownerOf) and the member (hasMember).
       ['billing', 'grace', 'payments', 'platform'].map(byName).forEach(renew);
       await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
+      await scheduler.triggerTask('claude-code-analytics-rollups');
       expect(await queued(knex)).toEqual({ repositories: 0, entityDays: 0 });
 
       const after = {

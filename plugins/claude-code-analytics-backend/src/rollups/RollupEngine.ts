@@ -64,6 +64,7 @@ function shiftDay(date: string, days: number): string {
 export class RollupEngine {
   private running: Promise<void> | undefined;
   private again = false;
+  private stopped = false;
   private soon: NodeJS.Timeout | undefined;
   private lastRunMs = 0;
 
@@ -97,6 +98,9 @@ export class RollupEngine {
    * after it, so callers can trigger freely after each write.
    */
   async run(): Promise<void> {
+    if (this.stopped) {
+      return Promise.resolve();
+    }
     if (this.running) {
       this.again = true;
       return this.running;
@@ -110,7 +114,7 @@ export class RollupEngine {
           await this.processUserQueue();
           await this.processEntityQueue();
           await this.delivery?.run();
-        } while (this.again);
+        } while (this.again && !this.stopped);
       } finally {
         this.lastRunMs = Date.now() - started;
         this.running = undefined;
@@ -140,11 +144,23 @@ export class RollupEngine {
     this.soon.unref?.();
   }
 
+  /**
+   * For the backend's shutdown: no new runs, the run under way ends after its current batch (what
+   * is left stays queued for the next start), and its end is awaited, so that nothing is written
+   * after the database is closed.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.soon);
+    this.soon = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
   private async processUserQueue() {
     for (;;) {
       await yieldToEventLoop();
       const queued = await readQueue(this.knex, 'rollup_user_queue', BATCH);
-      if (queued.length === 0) {
+      if (queued.length === 0 || this.stopped) {
         return;
       }
       await this.knex.transaction(async tx => {
@@ -357,7 +373,7 @@ export class RollupEngine {
     for (;;) {
       await yieldToEventLoop();
       const queued = await readQueue(this.knex, 'rollup_entity_queue', BATCH);
-      if (queued.length === 0) {
+      if (queued.length === 0 || this.stopped) {
         return;
       }
       await this.knex.transaction(async tx => {

@@ -1,0 +1,77 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import { DEFAULT_PRICING } from '../ingestion/PricingOptions';
+import { writeUsageDays } from '../ingestion/writeUsageDays';
+import { migrateStore } from '../store/migrateStore';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { RollupEngine } from './RollupEngine';
+
+jest.setTimeout(60_000);
+
+async function queuedUserDays(knex: Knex) {
+  const [{ n }] = await knex('rollup_user_queue').count({ n: '*' });
+  return Number(n);
+}
+
+describe('RollupEngine.stop', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'ends the run under way, starts no other, and leaves the rest queued, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      await knex('user_identities').insert({
+        identity: 'ada@acme.example',
+        user_ref: 'user:default/ada',
+      });
+      // Usage on 40 days queues 40 user-days.
+      await writeUsageDays(
+        knex,
+        'demo',
+        Array.from({ length: 40 }, (_, i) => ({
+          identity: 'ada@acme.example',
+          date: new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10),
+          provider: 'firstParty',
+          activity: {
+            sessions: 1,
+            activeSeconds: 60,
+            linesAdded: 1,
+            linesRemoved: 0,
+            commits: 0,
+            pullRequests: 0,
+            toolDecisions: {},
+          },
+          models: [],
+        })),
+        DEFAULT_PRICING,
+      );
+      const queued = await queuedUserDays(knex);
+      expect(queued).toBe(40);
+
+      const stopped = RollupEngine.create({
+        knex,
+        logger: mockServices.logger.mock(),
+      });
+      await stopped.stop();
+      await stopped.run();
+      expect(await queuedUserDays(knex)).toBe(queued);
+
+      // A run in progress when stopping ends without an error; another engine (the next start)
+      // finishes the queue.
+      const stopping = RollupEngine.create({
+        knex,
+        logger: mockServices.logger.mock(),
+      });
+      const run = stopping.run();
+      await stopping.stop();
+      await expect(run).resolves.toBeUndefined();
+      await RollupEngine.create({
+        knex,
+        logger: mockServices.logger.mock(),
+      }).run();
+      expect(await queuedUserDays(knex)).toBe(0);
+      await knex.destroy();
+    },
+  );
+});
