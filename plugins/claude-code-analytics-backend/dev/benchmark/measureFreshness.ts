@@ -14,6 +14,8 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 export class TeamMove {
   private readonly team: Entity;
   private readonly departments: [Entity, Entity];
+  /** The year before the history's last day, as the cards' query. */
+  private readonly range: string;
   private before: [Adoption, Adoption, Adoption] | undefined;
   /** Where the team is now: 0 its original department, 1 the other. */
   placement: 0 | 1 = 0;
@@ -51,8 +53,6 @@ export class TeamMove {
       .minus({ days: 364 })
       .toISODate()}&to=${endDate}`;
   }
-
-  private readonly range: string;
 
   private async adoption(): Promise<[Adoption, Adoption, Adoption]> {
     const read = (e: Entity) =>

@@ -20,7 +20,8 @@ type Pending = {
 type Thread = {
   worker: Worker;
   pending: Map<number, Pending>;
-  online: boolean;
+  /** Its module is loaded and listening (it said so). */
+  ready: boolean;
 };
 
 /**
@@ -113,7 +114,7 @@ export class OtlpDecoderPool {
     });
     // The threads never keep the backend running on their own.
     worker.unref();
-    const thread: Thread = { worker, pending: new Map(), online: false };
+    const thread: Thread = { worker, pending: new Map(), ready: false };
     worker.on(
       'message',
       (message: {
@@ -124,7 +125,7 @@ export class OtlpDecoderPool {
       }) => {
         if (message.ready) {
           // The module is loaded and listening (exports sent before are already queued to it).
-          thread.online = true;
+          thread.ready = true;
           return;
         }
         const pending = thread.pending.get(message.id);
@@ -142,7 +143,7 @@ export class OtlpDecoderPool {
         return;
       }
       this.threads[index] = undefined;
-      if (!thread.online && !this.closed) {
+      if (!thread.ready && !this.closed) {
         // The thread could not even start (e.g. its module cannot be loaded here): decode on the
         // event loop from now on, including what was sent to it.
         if (!this.unavailable) {
