@@ -10,7 +10,10 @@
  * starts one); a fresh database is created for the run and dropped after it.
  */
 /* eslint-disable no-console */
-import { SchedulerService, ServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  SchedulerService,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   mockCredentials,
@@ -98,23 +101,30 @@ function profileQueries(knex: Knex) {
   knex.on('query', (query: { __knexQueryUid: string }) => {
     started.set(query.__knexQueryUid, process.hrtime.bigint());
   });
-  knex.on('query-response', (_: unknown, query: { __knexQueryUid: string; sql: string }) => {
-    const start = started.get(query.__knexQueryUid);
-    if (start === undefined) return;
-    started.delete(query.__knexQueryUid);
-    const sql = query.sql.replace(/\(\?(, \?)*\)/g, '(?...)').slice(0, 160);
-    const total = totals.get(sql) ?? { ms: 0, count: 0 };
-    total.ms += since(start);
-    total.count += 1;
-    totals.set(sql, total);
-  });
+  knex.on(
+    'query-response',
+    (_: unknown, query: { __knexQueryUid: string; sql: string }) => {
+      const start = started.get(query.__knexQueryUid);
+      if (start === undefined) return;
+      started.delete(query.__knexQueryUid);
+      const sql = query.sql.replace(/\(\?(, \?)*\)/g, '(?...)').slice(0, 160);
+      const total = totals.get(sql) ?? { ms: 0, count: 0 };
+      total.ms += since(start);
+      total.count += 1;
+      totals.set(sql, total);
+    },
+  );
   return {
     print(section: string) {
       console.log(`SQL profile, ${section}:`);
       for (const [sql, { ms, count }] of [...totals]
         .sort((a, b) => b[1].ms - a[1].ms)
         .slice(0, 25)) {
-        console.log(`${ms.toFixed(0).padStart(8)} ms ${String(count).padStart(7)}x ${sql}`);
+        console.log(
+          `${ms.toFixed(0).padStart(8)} ms ${String(count).padStart(
+            7,
+          )}x ${sql}`,
+        );
       }
       totals.clear();
     },
@@ -198,7 +208,9 @@ async function openDatabase(
     // BENCHMARK_POSTGRES_DATABASE keeps the loaded database, as BENCHMARK_SQLITE_FILE does.
     const kept = process.env.BENCHMARK_POSTGRES_DATABASE;
     if (kept && !/^[a-z_][a-z0-9_]*$/.test(kept)) {
-      throw new Error('BENCHMARK_POSTGRES_DATABASE must be a plain lower-case name');
+      throw new Error(
+        'BENCHMARK_POSTGRES_DATABASE must be a plain lower-case name',
+      );
     }
     const database = kept ?? `cca_benchmark_${Date.now()}`;
     const admin = knexFactory({ client: 'pg', connection: url });
@@ -229,7 +241,6 @@ async function openDatabase(
   }
   throw new Error(`Unknown database ${name}: use sqlite or postgres`);
 }
-
 
 /**
  * Latency samples of a request repeated `count` times after two warm-up calls; only 3 samples when
@@ -356,7 +367,9 @@ async function runOn(
     const get = apiReader(port);
 
     // Load: the catalog index, then a year through the ingestion functions, then the rollups.
-    console.log(`[${database}] indexing the catalog (${entities.length} entities)`);
+    console.log(
+      `[${database}] indexing the catalog (${entities.length} entities)`,
+    );
     const [, indexMs] = await timed(() =>
       scheduler.triggerTask('claude-code-analytics-ownership-refresh'),
     );
@@ -380,7 +393,9 @@ async function runOn(
           ),
     );
     console.log(
-      `[${database}] ${records} records written in ${(writeMs / 1000).toFixed(1)} s; rolling up`,
+      `[${database}] ${records} records written in ${(writeMs / 1000).toFixed(
+        1,
+      )} s; rolling up`,
     );
     const [, rollupMs] = await timed(() =>
       scheduler.triggerTask('claude-code-analytics-rollups'),
@@ -416,7 +431,11 @@ async function runOn(
             referenceP50: percentile(reference, 50),
           });
           console.log(
-            `[${database}] ${target.label} ${endpoint} ${days}d: p50 ${percentile(samples, 50).toFixed(1)} ms, p95 ${percentile(samples, 95).toFixed(1)} ms`,
+            `[${database}] ${
+              target.label
+            } ${endpoint} ${days}d: p50 ${percentile(samples, 50).toFixed(
+              1,
+            )} ms, p95 ${percentile(samples, 95).toFixed(1)} ms`,
           );
         }
       }
@@ -469,7 +488,9 @@ async function runOn(
       );
       sqlProfile?.print('freshness');
       console.log(
-        `[${database}] team move reflected after ${refreshMs.toFixed(0)} ms of refresh (poll ${pollMs.toFixed(0)} ms), correct: ${correct}`,
+        `[${database}] team move reflected after ${refreshMs.toFixed(
+          0,
+        )} ms of refresh (poll ${pollMs.toFixed(0)} ms), correct: ${correct}`,
       );
       freshness = { refreshMs, pollMs, correct, scheduledMs: [] };
       scheduledMoves = teamMove;
@@ -509,7 +530,6 @@ async function runOn(
     await close();
   }
 }
-
 
 /** Reads the plugin's API of a test backend, as a signed-in user. */
 function apiReader(port: number) {
@@ -571,7 +591,11 @@ async function measureScheduledMoves(
   }
 }
 
-function printReport(options: Options, org: DemoOrg, results: DatabaseFigures[]) {
+function printReport(
+  options: Options,
+  org: DemoOrg,
+  results: DatabaseFigures[],
+) {
   console.log();
   console.log(
     `Claude Code Analytics benchmark: ${org.people.length} engineers, ${
@@ -581,9 +605,11 @@ function printReport(options: Options, org: DemoOrg, results: DatabaseFigures[])
     } days`,
   );
   console.log(
-    `Machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(
-      os.totalmem() / 1024 ** 3,
-    )} GB, Node ${process.version}, ${new Date().toISOString()}, load average ${os
+    `Machine: ${os.cpus().length} x ${
+      os.cpus()[0]?.model ?? 'cpu'
+    }, ${Math.round(os.totalmem() / 1024 ** 3)} GB, Node ${
+      process.version
+    }, ${new Date().toISOString()}, load average ${os
       .loadavg()
       .map(l => l.toFixed(1))
       .join(' ')}`,
@@ -592,10 +618,16 @@ function printReport(options: Options, org: DemoOrg, results: DatabaseFigures[])
     console.log();
     console.log(`## ${result.database}`);
     const load = new Table(['load', 'value']);
-    load.row('records written through the ingestion functions', String(result.load.records));
+    load.row(
+      'records written through the ingestion functions',
+      String(result.load.records),
+    );
     load.row('write time', `${(result.load.writeMs / 1000).toFixed(1)} s`);
     load.row('rollup time', `${(result.load.rollupMs / 1000).toFixed(1)} s`);
-    load.row('catalog index time', `${(result.load.indexMs / 1000).toFixed(1)} s`);
+    load.row(
+      'catalog index time',
+      `${(result.load.indexMs / 1000).toFixed(1)} s`,
+    );
     load.print();
     console.log();
     const api = new Table([
@@ -624,7 +656,11 @@ function printReport(options: Options, org: DemoOrg, results: DatabaseFigures[])
       const o = result.otlp;
       const otlp = new Table(['OTLP ingestion', 'value', 'bare HTTP server']);
       otlp.row('clients', String(o.clients), String(o.clients));
-      otlp.row('requests/s', o.requestsPerSecond.toFixed(0), o.bare.requestsPerSecond.toFixed(0));
+      otlp.row(
+        'requests/s',
+        o.requestsPerSecond.toFixed(0),
+        o.bare.requestsPerSecond.toFixed(0),
+      );
       otlp.row('data points + log records/s', o.pointsPerSecond.toFixed(0), '');
       otlp.row('p50 ms', o.p50.toFixed(1), o.bare.p50.toFixed(1));
       otlp.row('p99 ms', o.p99.toFixed(1), o.bare.p99.toFixed(1));
@@ -650,7 +686,11 @@ function printReport(options: Options, org: DemoOrg, results: DatabaseFigures[])
         `${o.sentRequests} / ${o.storedRequests}`,
         '',
       );
-      otlp.row('tokens sent / stored', `${o.sentTokens} / ${o.storedTokens}`, '');
+      otlp.row(
+        'tokens sent / stored',
+        `${o.sentTokens} / ${o.storedTokens}`,
+        '',
+      );
       otlp.row('lines sent / stored', `${o.sentLines} / ${o.storedLines}`, '');
       otlp.row(
         'visible in the adoption API after the run',
@@ -661,10 +701,22 @@ function printReport(options: Options, org: DemoOrg, results: DatabaseFigures[])
       console.log();
     }
     if (result.freshness) {
-      const fresh = new Table(['freshness (team moved to another department)', 'value']);
-      fresh.row('refresh + affected rollups', `${result.freshness.refreshMs.toFixed(0)} ms`);
-      fresh.row('one catalog poll, nothing changed', `${result.freshness.pollMs.toFixed(0)} ms`);
-      fresh.row('rollups correct after the move', String(result.freshness.correct));
+      const fresh = new Table([
+        'freshness (team moved to another department)',
+        'value',
+      ]);
+      fresh.row(
+        'refresh + affected rollups',
+        `${result.freshness.refreshMs.toFixed(0)} ms`,
+      );
+      fresh.row(
+        'one catalog poll, nothing changed',
+        `${result.freshness.pollMs.toFixed(0)} ms`,
+      );
+      fresh.row(
+        'rollups correct after the move',
+        String(result.freshness.correct),
+      );
       const scheduled = result.freshness.scheduledMs;
       if (scheduled.length > 0) {
         const late = scheduled.filter(ms => !(ms <= 5000)).length;
@@ -699,7 +751,9 @@ async function main() {
     }),
   );
   console.log(
-    `Generated ${org.entities.length} catalog entities in ${generateMs.toFixed(0)} ms`,
+    `Generated ${org.entities.length} catalog entities in ${generateMs.toFixed(
+      0,
+    )} ms`,
   );
   const results: DatabaseFigures[] = [];
   for (const database of options.databases) {

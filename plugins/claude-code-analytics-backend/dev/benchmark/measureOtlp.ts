@@ -213,7 +213,11 @@ function readTemplates(fixtures: string) {
   let linesPerMetrics = 0;
   let pointsPerMetrics = 0;
   for (const resourceMetrics of metrics.resourceMetrics) {
-    setAttribute(resourceMetrics.resource.attributes, 'user.email', '__EMAIL__');
+    setAttribute(
+      resourceMetrics.resource.attributes,
+      'user.email',
+      '__EMAIL__',
+    );
     for (const scopeMetrics of resourceMetrics.scopeMetrics) {
       for (const metric of scopeMetrics.metrics) {
         for (const point of (metric.sum ?? metric.gauge).dataPoints) {
@@ -222,7 +226,9 @@ function readTemplates(fixtures: string) {
           point.timeUnixNano = '__END__';
           setAttribute(point.attributes, 'user.email', '__EMAIL__');
           setAttribute(point.attributes, 'session.id', '__SESSION__');
-          const type = point.attributes.find((a: Attribute) => a.key === 'type');
+          const type = point.attributes.find(
+            (a: Attribute) => a.key === 'type',
+          );
           if (
             metric.name === 'claude_code.lines_of_code.count' &&
             type?.value.stringValue === 'added'
@@ -257,21 +263,31 @@ async function preloadDay(
   const start = Date.now();
   const midnight = start - (start % 86_400_000);
   for (const [p, person] of people.entries()) {
-    const records: RequestRecord[] = Array.from({ length: perPerson }, (_, i) => ({
-      type: 'request',
-      sessionId: `preload-${p}-${Math.floor(i / 100)}`,
-      requestId: `preload-${p}-${i}`,
-      timestamp: new Date(midnight + ((i * 997) % 3_600_000)).toISOString(),
-      identity: person,
-      model: 'claude-sonnet-4-5',
-      tokens: { input: 1200, output: 300, cacheRead: 20_000, cacheCreation: 800 },
-    }));
+    const records: RequestRecord[] = Array.from(
+      { length: perPerson },
+      (_, i) => ({
+        type: 'request',
+        sessionId: `preload-${p}-${Math.floor(i / 100)}`,
+        requestId: `preload-${p}-${i}`,
+        timestamp: new Date(midnight + ((i * 997) % 3_600_000)).toISOString(),
+        identity: person,
+        model: 'claude-sonnet-4-5',
+        tokens: {
+          input: 1200,
+          output: 300,
+          cacheRead: 20_000,
+          cacheCreation: 800,
+        },
+      }),
+    );
     const { groups } = await storeRequestRecords(knex, 'transcripts', records);
     await enqueueSessionGroups(knex, groups);
   }
   await resumQueuedSessionGroups(knex, DEFAULT_PRICING);
   log(
-    `OTLP: ${people.length} people with ${perPerson} requests each today stored in ${(
+    `OTLP: ${
+      people.length
+    } people with ${perPerson} requests each today stored in ${(
       (Date.now() - start) /
       1000
     ).toFixed(1)} s`,
@@ -279,7 +295,9 @@ async function preloadDay(
 }
 
 function rate(result: LoadResult) {
-  return (result.logsSent + result.metricsSent + result.duplicates) / result.seconds;
+  return (
+    (result.logsSent + result.metricsSent + result.duplicates) / result.seconds
+  );
 }
 
 /**
@@ -326,7 +344,9 @@ export async function measureOtlp(options: {
       res.end('{}');
     });
   });
-  await new Promise<void>(resolve => bareServer.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>(resolve =>
+    bareServer.listen(0, '127.0.0.1', resolve),
+  );
   options.log(`OTLP: ${options.clients} clients against a bare HTTP server`);
   const bare = process.env.BENCHMARK_SKIP_BARE
     ? {
@@ -341,9 +361,11 @@ export async function measureOtlp(options: {
         processCpuMs: 0,
       }
     : await runLoad({
-    ...workerData,
-    url: `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/otlp`,
-  });
+        ...workerData,
+        url: `http://127.0.0.1:${
+          (bareServer.address() as AddressInfo).port
+        }/otlp`,
+      });
   await new Promise(resolve => bareServer.close(resolve));
 
   const today = DateTime.utc().toISODate()!;
