@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { BatchSizer } from '../store/BatchSizer';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
@@ -55,6 +56,7 @@ export async function resumQueuedSessionGroups(
   } = {},
 ): Promise<number> {
   const { batchSize = 500, resum = writeSessionUsage } = options;
+  const sizer = BatchSizer.forDatabase(knex, { max: batchSize, min: 1 });
   let done = 0;
   for (;;) {
     // Requests waiting on the event loop go first (SQLite statements block it while they run).
@@ -63,19 +65,21 @@ export async function resumQueuedSessionGroups(
       await knex(TABLE)
         .select([...KEY, 'enqueued_at'])
         .orderBy(['date', 'identity'])
-        .limit(batchSize);
+        .limit(sizer.size);
     if (queued.length === 0) {
       return done;
     }
-    await resum(
-      knex,
-      queued.map(row => ({
-        identity: row.identity,
-        date: row.date,
-        provider: row.provider,
-        repository: row.repository,
-      })),
-      pricing,
+    await sizer.time(queued.length, () =>
+      resum(
+        knex,
+        queued.map(row => ({
+          identity: row.identity,
+          date: row.date,
+          provider: row.provider,
+          repository: row.repository,
+        })),
+        pricing,
+      ),
     );
     const byTime = new Map<string, string[][]>();
     for (const row of queued) {

@@ -3,12 +3,15 @@ import { DateTime } from 'luxon';
 import { Knex } from 'knex';
 import { DEFAULT_PRICING, PricingOptions } from '../ingestion/PricingOptions';
 import { resumQueuedSessionGroups } from '../ingestion/sessionSumQueue';
+import { BatchSizer } from '../store/BatchSizer';
 import { chunked } from '../store/chunked';
 import { dayBit, monthOf } from '../store/activeDays';
 import { insertRows } from '../store/insertRows';
+import { replaceRows } from '../store/replaceRows';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
 import {
   ACTIVITY_COLUMNS,
+  FACT_KEY,
   TOKEN_COLUMNS,
   TOOL_COLUMNS,
   UsageFactRow,
@@ -38,9 +41,9 @@ import {
 export const ATTRIBUTION_WINDOW_DAYS = 14;
 
 /**
- * Queued days recomputed by one transaction. Statements on SQLite run on the event loop, so the
- * engine yields between transactions: requests (OTLP exports above all) wait for one batch at
- * most, not for a whole run.
+ * Queued days recomputed by one transaction at most. Statements on SQLite run on the event loop, so
+ * there batches are sized to hold it for about 50 ms (BatchSizer) and the engine yields between
+ * transactions: requests (OTLP exports above all) wait for one short batch at most.
  */
 const BATCH = 1000;
 
@@ -157,20 +160,27 @@ export class RollupEngine {
   }
 
   private async processUserQueue() {
+    const sizer = BatchSizer.forDatabase(this.knex, { max: BATCH });
     for (;;) {
       await yieldToEventLoop();
-      const queued = await readQueue(this.knex, 'rollup_user_queue', BATCH);
+      const queued = await readQueue(
+        this.knex,
+        'rollup_user_queue',
+        sizer.size,
+      );
       if (queued.length === 0 || this.stopped) {
         return;
       }
-      await this.knex.transaction(async tx => {
-        for (const [date, users] of groupByDate(queued)) {
-          for (const chunk of chunked(users, USERS_PER_STATEMENT)) {
-            await this.recomputeUsersOnDate(tx, date, chunk);
+      await sizer.time(queued.length, () =>
+        this.knex.transaction(async tx => {
+          for (const [date, users] of groupByDate(queued)) {
+            for (const chunk of chunked(users, USERS_PER_STATEMENT)) {
+              await this.recomputeUsersOnDate(tx, date, chunk);
+            }
           }
-        }
-        await dequeue(tx, 'rollup_user_queue', queued);
-      });
+          await dequeue(tx, 'rollup_user_queue', queued);
+        }),
+      );
     }
   }
 
@@ -241,24 +251,16 @@ export class RollupEngine {
       }
     }
 
+    // The facts stored now: their scopes' entities are recomputed too (a scope the user no longer
+    // has loses the user's share), and only what changes is written (replaceRows).
+    const stored = async (table: string) =>
+      tx(table).select().whereIn('user_ref', userRefs).where('date', date);
+    const storedFacts = await stored('usage_facts');
+    const storedModelFacts = await stored('usage_model_facts');
+    const storedToolFacts = await stored('usage_tool_facts');
     const touched = new Set<string>(
-      (
-        await tx('usage_facts')
-          .distinct('scope_ref')
-          .whereIn('user_ref', userRefs)
-          .where('date', date)
-      ).map(row => row.scope_ref as string),
+      storedFacts.map(row => row.scope_ref as string),
     );
-    for (const table of [
-      'usage_facts',
-      'usage_model_facts',
-      'usage_tool_facts',
-    ]) {
-      await tx(table)
-        .whereIn('user_ref', userRefs)
-        .where('date', date)
-        .delete();
-    }
 
     const activeUsers = new Set<string>();
     const facts: UsageFactRow[] = [];
@@ -315,10 +317,22 @@ export class RollupEngine {
       }
     }
 
-    await insertRows(tx, 'usage_facts', facts);
+    await replaceRows(tx, 'usage_facts', FACT_KEY, storedFacts, facts);
     await this.markActiveDays(tx, date, userRefs, activeUsers);
-    await insertRows(tx, 'usage_model_facts', modelFacts);
-    await insertRows(tx, 'usage_tool_facts', toolFacts);
+    await replaceRows(
+      tx,
+      'usage_model_facts',
+      [...FACT_KEY, 'model'],
+      storedModelFacts,
+      modelFacts,
+    );
+    await replaceRows(
+      tx,
+      'usage_tool_facts',
+      [...FACT_KEY, 'tool'],
+      storedToolFacts,
+      toolFacts,
+    );
 
     const entities = new Set<string>();
     for (const chunk of chunked([...touched], 300)) {
@@ -370,28 +384,35 @@ export class RollupEngine {
   }
 
   private async processEntityQueue() {
+    const sizer = BatchSizer.forDatabase(this.knex, { max: BATCH });
     for (;;) {
       await yieldToEventLoop();
-      const queued = await readQueue(this.knex, 'rollup_entity_queue', BATCH);
+      const queued = await readQueue(
+        this.knex,
+        'rollup_entity_queue',
+        sizer.size,
+      );
       if (queued.length === 0 || this.stopped) {
         return;
       }
-      await this.knex.transaction(async tx => {
-        for (const { dates, refs } of groupDatesOfSameEntities(queued)) {
-          for (const entityChunk of chunked(refs, ENTITIES_PER_STATEMENT)) {
-            for (const dateChunk of chunked(
-              dates,
-              Math.max(
-                1,
-                Math.floor(ENTITY_DAYS_PER_STATEMENT / entityChunk.length),
-              ),
-            )) {
-              await this.recomputeEntitiesOnDates(tx, dateChunk, entityChunk);
+      await sizer.time(queued.length, () =>
+        this.knex.transaction(async tx => {
+          for (const { dates, refs } of groupDatesOfSameEntities(queued)) {
+            for (const entityChunk of chunked(refs, ENTITIES_PER_STATEMENT)) {
+              for (const dateChunk of chunked(
+                dates,
+                Math.max(
+                  1,
+                  Math.floor(ENTITY_DAYS_PER_STATEMENT / entityChunk.length),
+                ),
+              )) {
+                await this.recomputeEntitiesOnDates(tx, dateChunk, entityChunk);
+              }
             }
           }
-        }
-        await dequeue(tx, 'rollup_entity_queue', queued);
-      });
+          await dequeue(tx, 'rollup_entity_queue', queued);
+        }),
+      );
       this.logger.debug(`Rolled up ${queued.length} entity-days`);
     }
   }

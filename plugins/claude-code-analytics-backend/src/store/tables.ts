@@ -74,6 +74,14 @@ export type FactKey = {
   attribution: 'self' | 'exact' | 'estimated';
 };
 
+/** The key of the reconciled fact tables (`usage_facts`; with `model` or `tool` for the others). */
+export const FACT_KEY = [
+  'scope_ref',
+  'user_ref',
+  'date',
+  'attribution',
+] as const;
+
 export type UsageFactRow = FactKey & ActivityColumns & TokenColumns;
 export type UsageModelFactRow = FactKey & TokenColumns & { model: string };
 export type UsageToolFactRow = FactKey & ToolColumns & { tool: string };

@@ -1,0 +1,159 @@
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { replaceRows } from './replaceRows';
+import { toNumber } from './tables';
+
+jest.setTimeout(60_000);
+
+const KEY = ['user_ref', 'date', 'model'];
+
+async function createTable(knex: Knex) {
+  await knex.schema.createTable('facts', table => {
+    table.string('user_ref').notNullable();
+    table.string('date').notNullable();
+    table.string('model').notNullable();
+    table.bigInteger('tokens').notNullable();
+    table.integer('requests').nullable();
+    table.primary(KEY);
+    table.index(['date'], 'facts_date_idx');
+  });
+}
+
+const readAll = async (knex: Knex) =>
+  (await knex('facts').select().orderBy(KEY)).map(row => ({
+    ...row,
+    tokens: toNumber(row.tokens),
+  }));
+
+/** The statements that write (insert, update, delete) while `fn` runs. */
+async function writesDuring(knex: Knex, fn: () => Promise<void>) {
+  const writes: Array<{ sql: string; bindings: unknown[] }> = [];
+  const listener = (query: { sql: string; bindings: unknown[] }) => {
+    if (/^\s*(insert|update|delete)/i.test(query.sql)) {
+      writes.push({ sql: query.sql, bindings: query.bindings ?? [] });
+    }
+  };
+  knex.on('query', listener);
+  try {
+    await fn();
+  } finally {
+    knex.removeListener('query', listener);
+  }
+  return writes;
+}
+
+describe('replaceRows', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'makes the slice hold exactly the computed rows, writing only the difference, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await createTable(knex);
+      const big = 2 ** 40 + 7; // a bigint PostgreSQL returns as a string
+      const before = [
+        {
+          user_ref: 'a',
+          date: '2026-11-25',
+          model: 'opus',
+          tokens: big,
+          requests: 3,
+        },
+        {
+          user_ref: 'a',
+          date: '2026-11-25',
+          model: 'sonnet',
+          tokens: 10,
+          requests: null,
+        },
+        {
+          user_ref: 'b',
+          date: '2026-11-25',
+          model: 'opus',
+          tokens: 5,
+          requests: 1,
+        },
+        // Outside the slice (another day): never read, never touched.
+        {
+          user_ref: 'a',
+          date: '2026-11-24',
+          model: 'opus',
+          tokens: 99,
+          requests: 9,
+        },
+      ];
+      await knex('facts').insert(before);
+      const slice = () =>
+        knex('facts')
+          .select()
+          .whereIn('user_ref', ['a', 'b'])
+          .where('date', '2026-11-25');
+
+      // Unchanged: nothing is written.
+      const unchanged = before.slice(0, 3);
+      const storedNow = [...(await slice())];
+      expect(
+        await writesDuring(knex, () =>
+          replaceRows(knex, 'facts', KEY, storedNow, unchanged),
+        ),
+      ).toEqual([]);
+
+      // One changed (null to a value), one new, one gone: one delete and one upsert of two rows.
+      const computed = [
+        {
+          user_ref: 'a',
+          date: '2026-11-25',
+          model: 'opus',
+          tokens: big,
+          requests: 3,
+        },
+        {
+          user_ref: 'a',
+          date: '2026-11-25',
+          model: 'sonnet',
+          tokens: 10,
+          requests: 2,
+        },
+        {
+          user_ref: 'a',
+          date: '2026-11-25',
+          model: 'haiku',
+          tokens: 1,
+          requests: 1,
+        },
+      ];
+      const stored = [...(await slice())];
+      const writes = await writesDuring(knex, () =>
+        replaceRows(knex, 'facts', KEY, stored, computed),
+      );
+      expect(
+        writes.map(w => w.sql.trim().split(/\s+/)[0].toLowerCase()),
+      ).toEqual(['delete', 'insert']);
+      expect(writes[0].bindings).toEqual(['b', '2026-11-25', 'opus']);
+      expect(writes[1].bindings).toEqual([
+        'a',
+        '2026-11-25',
+        'sonnet',
+        10,
+        2,
+        'a',
+        '2026-11-25',
+        'haiku',
+        1,
+        1,
+      ]);
+
+      expect(await readAll(knex)).toEqual(
+        [...computed, before[3]].sort((x, y) =>
+          `${x.user_ref}|${x.date}|${x.model}`.localeCompare(
+            `${y.user_ref}|${y.date}|${y.model}`,
+          ),
+        ),
+      );
+
+      // Everything gone: the slice is emptied, the other day kept.
+      await replaceRows(knex, 'facts', KEY, [...(await slice())], []);
+      expect(await readAll(knex)).toEqual([before[3]]);
+    },
+  );
+});

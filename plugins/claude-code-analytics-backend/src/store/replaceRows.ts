@@ -1,0 +1,54 @@
+import { Knex } from 'knex';
+import { chunked } from './chunked';
+import { insertRows } from './insertRows';
+
+type Row = Record<string, unknown>;
+
+/** A stored value and a computed one are the same (PostgreSQL returns bigints as strings). */
+const same = (stored: unknown, computed: unknown) =>
+  String(stored ?? null) === String(computed ?? null);
+
+/**
+ * Makes a slice of a table hold exactly `rows`, given the rows it holds now (`stored`, read by the
+ * caller from the same slice): rows that are unchanged are not written, changed and new rows are
+ * upserted on the key, and stored rows that are no longer computed are deleted by key.
+ *
+ * Rewriting a slice by deleting it and inserting it again costs a change to every index of the
+ * table for every row; an update of columns outside the indexes changes the row alone. Recomputing
+ * today's facts of the people an OTLP burst touched changes a few rows of each (one model, one
+ * component), so this is what keeps the rollups short at the scale of a year of history.
+ */
+export async function replaceRows(
+  knex: Knex,
+  table: string,
+  keyColumns: readonly string[],
+  stored: Row[],
+  rows: Row[],
+): Promise<void> {
+  const keyOf = (row: Row) =>
+    JSON.stringify(keyColumns.map(c => String(row[c] ?? null)));
+  const storedByKey = new Map(stored.map(row => [keyOf(row), row]));
+  const changed: Row[] = [];
+  for (const row of rows) {
+    const key = keyOf(row);
+    const before = storedByKey.get(key);
+    storedByKey.delete(key);
+    if (!before || Object.keys(row).some(c => !same(before[c], row[c]))) {
+      changed.push(row);
+    }
+  }
+  const gone = [...storedByKey.values()].map(row =>
+    keyColumns.map(c => row[c]),
+  );
+  for (const chunk of chunked(gone, Math.floor(2000 / keyColumns.length))) {
+    await knex(table)
+      .whereIn(keyColumns as string[], chunk as any[][])
+      .delete();
+  }
+  if (changed.length > 0) {
+    await insertRows(knex, table, changed, {
+      onConflict: [...keyColumns],
+      merge: Object.keys(changed[0]).filter(c => !keyColumns.includes(c)),
+    });
+  }
+}
