@@ -5,6 +5,8 @@
  *   ./scripts/benchmark.sh [--databases sqlite,postgres] [--engineers 5000] [--components 2000]
  *     [--teams 500] [--depth 5] [--days 365] [--requests 40] [--otlp-seconds 15] [--otlp-clients 48]
  *     [--otlp-people N --otlp-day-requests M]  (OTLP from N people who already sent M requests today)
+ *     [--otlp-fleet 0.5,0.8,2000]  (open-loop OTLP rates after the closed-loop run: exports/s, or
+ *                                    below 1 a share of the closed-loop rate; '' for none)
  *
  * PostgreSQL: the connection string of a server in BENCHMARK_POSTGRES_URL (scripts/benchmark.sh
  * starts one); a fresh database is created for the run and dropped after it.
@@ -34,7 +36,7 @@ import { claudeCodeAnalyticsPlugin } from '../../src/plugin';
 import { writeDemoHistory } from '../../src/sources/DemoSource';
 import { fastCatalogFactory } from './fastCatalog';
 import { TeamMove } from './measureFreshness';
-import { measureOtlp, OtlpFigures } from './measureOtlp';
+import { FleetFigures, measureOtlp, OtlpFigures } from './measureOtlp';
 import { fetchRetryingOnce, percentile, Table } from './report';
 
 type Options = {
@@ -49,6 +51,8 @@ type Options = {
   otlpClients: number;
   otlpPeople?: number;
   otlpDayRequests: number;
+  /** Open-loop OTLP rates (exports/s; below 1: that share of the closed-loop rate). */
+  otlpFleet: number[];
   sqlProfile: boolean;
   sections: string[];
 };
@@ -81,6 +85,16 @@ function readOptions(argv: string[]): Options {
     otlpDayRequests: argv.includes('--otlp-day-requests')
       ? number('otlp-day-requests', 1)
       : 0,
+    otlpFleet: value('otlp-fleet', '0.5,0.8,2000')
+      .split(',')
+      .filter(Boolean)
+      .map(rate => {
+        const parsed = Number(rate);
+        if (!Number.isFinite(parsed) || parsed <= 0) {
+          throw new Error(`--otlp-fleet takes positive rates, not ${rate}`);
+        }
+        return parsed;
+      }),
     sqlProfile: argv.includes('--sql-profile'),
     sections: value('sections', 'latency,otlp,freshness').split(','),
   };
@@ -92,6 +106,21 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = process.hrtime.bigint();
   const result = await fn();
   return [result, since(start)];
+}
+
+/** Whether a fleet run meets the OTLP target (2,000 exports/s, p99 <= 250 ms, nothing lost). */
+function fleetTarget(f: FleetFigures): string {
+  const clean = f.errors + f.dropped === 0;
+  if (f.achieved >= 2000 && f.p99 <= 250 && clean) {
+    return 'met';
+  }
+  if (f.offered >= 2000) {
+    return `missed: ${f.achieved.toFixed(0)}/s, p99 ${f.p99.toFixed(0)} ms`;
+  }
+  if (f.p99 <= 250 && clean) {
+    return 'p99 met at this rate';
+  }
+  return `p99 missed by ${(f.p99 - 250).toFixed(0)} ms`;
 }
 
 /** With --sql-profile: the statements that took the most time in total, printed at the end. */
@@ -463,6 +492,7 @@ async function runOn(
         dayRequests: options.otlpDayRequests,
         seconds: options.otlpSeconds,
         clients: options.otlpClients,
+        fleetRates: options.otlpFleet,
         log: message => console.log(`[${database}] ${message}`),
       });
     } else {
@@ -697,8 +727,46 @@ function printReport(
         `${o.visibleMs.toFixed(0)} ms`,
         '',
       );
+      otlp.row(
+        'event loop delay p99 / max, ms',
+        `${o.eventLoopDelayP99Ms.toFixed(0)} / ${o.eventLoopDelayMaxMs.toFixed(
+          0,
+        )}`,
+        '',
+      );
       otlp.print();
       console.log();
+      if (o.fleets.length > 0) {
+        const fleets = new Table([
+          'OTLP fleet (open loop: exports sent on schedule, whatever the answers)',
+          'answered/s',
+          'p50 ms',
+          'p99 ms',
+          'target p99 <= 250 at >= 2,000/s',
+          'errors / dropped',
+          'api requests sent / stored',
+          'event loop delay p99 / max ms',
+        ]);
+        for (const f of o.fleets) {
+          const target = fleetTarget(f);
+          fleets.row(
+            `${f.offered} exports/s offered (${
+              f.offered * 5
+            } developers exporting every 5 s)`,
+            f.achieved.toFixed(0),
+            f.p50.toFixed(1),
+            f.p99.toFixed(1),
+            target,
+            `${f.errors} / ${f.dropped}`,
+            `${f.sentRequests} / ${f.storedRequests}`,
+            `${f.eventLoopDelayP99Ms.toFixed(
+              0,
+            )} / ${f.eventLoopDelayMaxMs.toFixed(0)}`,
+          );
+        }
+        fleets.print();
+        console.log();
+      }
     }
     if (result.freshness) {
       const fresh = new Table([

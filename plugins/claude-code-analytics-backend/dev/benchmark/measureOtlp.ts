@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import fs from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
@@ -34,6 +35,11 @@ export type OtlpFigures = {
   cpuMsPerRequest: number;
   /** CPU time of every backend thread per export (decoding threads included). */
   processCpuMsPerRequest: number;
+  /** The backend's event loop during the run: how long requests waited for it to be free. */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** Open-loop runs at fixed rates, as a fleet sends. */
+  fleets: FleetFigures[];
   bare: {
     requestsPerSecond: number;
     p50: number;
@@ -44,11 +50,31 @@ export type OtlpFigures = {
   };
 };
 
+export type FleetFigures = {
+  /** Exports per second the fleet sends (on schedule, whatever the answers). */
+  offered: number;
+  /** Exports per second answered. */
+  achieved: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** Exports not sent because 4,096 were waiting for answers (an exporter's full queue). */
+  dropped: number;
+  sentRequests: number;
+  storedRequests: number;
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+};
+
 type LoadResult = {
   /** CPU time of the load clients' own thread. */
   loadCpuMs: number;
   latencies: number[];
   errors: number;
+  /** Errors by HTTP status or network error code. */
+  errorKinds?: Record<string, number>;
+  /** Open loop: exports not sent because 4,096 were already waiting for answers. */
+  dropped?: number;
   logsSent: number;
   metricsSent: number;
   duplicates: number;
@@ -63,18 +89,19 @@ type LoadResult = {
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
-const { url, headers, logs, metrics, people, seconds, clients, run } = workerData;
+const { url, headers, logs, metrics, people, seconds, clients, run, rate } = workerData;
 const target = new URL(url);
-const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+const agent = new http.Agent({ keepAlive: true, maxSockets: rate ? 2048 : clients });
 const deadline = Date.now() + seconds * 1000;
 // Metric intervals within today (UTC), one millisecond apart per client and export.
 const baseNano = BigInt(Date.now() - (Date.now() % 86400000) + 60000) * 1000000n;
 const latencies = [];
-let errors = 0, logsSent = 0, metricsSent = 0, duplicates = 0;
+let errors = 0, logsSent = 0, metricsSent = 0, duplicates = 0, dropped = 0;
+const errorKinds = {};
+const failed = kind => { errors++; errorKinds[kind] = (errorKinds[kind] || 0) + 1; };
 
-function post(signal, body) {
+function post(signal, body, start = process.hrtime.bigint()) {
   return new Promise(resolve => {
-    const start = process.hrtime.bigint();
     const request = http.request({
       host: target.hostname, port: target.port, method: 'POST', agent,
       path: target.pathname + '/v1/' + signal,
@@ -83,44 +110,83 @@ function post(signal, body) {
       response.resume();
       response.on('end', () => {
         const ok = response.statusCode === 200;
-        if (ok) latencies.push(Number(process.hrtime.bigint() - start) / 1e6); else errors++;
+        if (ok) latencies.push(Number(process.hrtime.bigint() - start) / 1e6); else failed('HTTP ' + response.statusCode);
         resolve(ok);
       });
     });
-    request.on('error', () => { errors++; resolve(false); });
+    request.on('error', error => { failed(error.code || error.message); resolve(false); });
     request.end(body);
   });
 }
 
-async function client(c) {
-  for (let k = 0; Date.now() < deadline; k++) {
-    const person = people[(c + clients * k) % people.length];
-    const session = 'bench-' + run + '-' + c + '-' + Math.floor(k / 12);
-    const isMetrics = k % 12 === 5;
-    let body;
-    if (isMetrics) {
-      const start = baseNano + BigInt(c * 100000 + k) * 1000000n;
-      body = metrics.replaceAll('__EMAIL__', person).replaceAll('__SESSION__', session)
-        .replaceAll('__START__', String(start)).replaceAll('__END__', String(start + 500000n));
-    } else {
-      const nano = BigInt(Date.now()) * 1000000n;
-      body = logs.replaceAll('__EMAIL__', person).replaceAll('__SESSION__', session)
-        .replaceAll('__REQ__', 'bench-' + run + '-' + c + '-' + k + '-')
-        .replaceAll('__NANO__', String(nano)).replaceAll('__ISO__', new Date().toISOString());
-    }
-    const signal = isMetrics ? 'metrics' : 'logs';
-    if (await post(signal, body)) {
-      if (isMetrics) metricsSent++; else logsSent++;
-      if (k % 50 === 0 && (await post(signal, body))) duplicates++;
-    }
+/**
+ * The k-th export of a sender (a new session every 12 exports) as the person it names, posted. Of
+ * all exports (counted by n), every 12th is a metrics batch and every 50th is posted twice, as an
+ * exporter's retry would.
+ */
+async function exportOnce(person, sender, k, n, metricsOffsetMs, start) {
+  const c = sender;
+  const session = 'bench-' + run + '-' + c + '-' + Math.floor(k / 12);
+  const isMetrics = n % 12 === 5;
+  let body;
+  if (isMetrics) {
+    const begin = baseNano + BigInt(metricsOffsetMs) * 1000000n;
+    body = metrics.replaceAll('__EMAIL__', person).replaceAll('__SESSION__', session)
+      .replaceAll('__START__', String(begin)).replaceAll('__END__', String(begin + 500000n));
+  } else {
+    const nano = BigInt(Date.now()) * 1000000n;
+    body = logs.replaceAll('__EMAIL__', person).replaceAll('__SESSION__', session)
+      .replaceAll('__REQ__', 'bench-' + run + '-' + c + '-' + k + '-')
+      .replaceAll('__NANO__', String(nano)).replaceAll('__ISO__', new Date().toISOString());
+  }
+  const signal = isMetrics ? 'metrics' : 'logs';
+  if (await post(signal, body, start)) {
+    if (isMetrics) metricsSent++; else logsSent++;
+    if (n % 50 === 0 && (await post(signal, body))) duplicates++;
   }
 }
 
+/** Closed loop: each client sends its next export as soon as the last one is answered. */
+async function client(c) {
+  for (let k = 0; Date.now() < deadline; k++) {
+    await exportOnce(people[(c + clients * k) % people.length], c, k, k, c * 100000 + k);
+  }
+}
+
+/**
+ * Open loop, as a fleet sends: exports start on schedule (rate per second, round robin over the
+ * developers) whatever the backend answers, and each latency counts from its scheduled start, so a
+ * backend that falls behind shows it in the tail instead of slowing the senders down.
+ */
+async function fleet() {
+  const started = process.hrtime.bigint();
+  const inFlight = new Set();
+  let n = 0;
+  while (Date.now() < deadline) {
+    const due = Math.floor((Number(process.hrtime.bigint() - started) / 1e9) * rate);
+    for (; n < due; n++) {
+      // An exporter's queue is bounded (the OpenTelemetry SDK's holds 2,048 batches): beyond it,
+      // batches are dropped, and counted here.
+      if (inFlight.size >= 4096) {
+        dropped++;
+        continue;
+      }
+      const scheduled = started + BigInt(Math.round((n / rate) * 1e9));
+      const d = n % people.length;
+      const sending = exportOnce(people[d], 'f' + d, Math.floor(n / people.length), n, n, scheduled);
+      inFlight.add(sending);
+      sending.then(() => inFlight.delete(sending));
+    }
+    await new Promise(resolve => setTimeout(resolve, 2));
+  }
+  await Promise.all(inFlight);
+}
+
 const started = Date.now();
-Promise.all(Array.from({ length: clients }, (_, c) => client(c))).then(() => {
+(rate ? fleet() : Promise.all(Array.from({ length: clients }, (_, c) => client(c)))).then(() => {
   agent.destroy();
   const cpu = process.threadCpuUsage();
-  parentPort.postMessage({ latencies, errors, logsSent, metricsSent, duplicates, seconds: (Date.now() - started) / 1000, loadCpuMs: (cpu.user + cpu.system) / 1000 });
+  parentPort.postMessage({ latencies, errors, errorKinds, logsSent, metricsSent, duplicates, dropped, seconds: (Date.now() - started) / 1000, loadCpuMs: (cpu.user + cpu.system) / 1000 });
 });
 `;
 
@@ -134,19 +200,29 @@ function threadCpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-async function runLoad(
-  workerData: Record<string, unknown>,
-): Promise<LoadResult & { cpuMs: number; processCpuMs: number }> {
+async function runLoad(workerData: Record<string, unknown>): Promise<
+  LoadResult & {
+    cpuMs: number;
+    processCpuMs: number;
+    eventLoopDelayP99Ms: number;
+    eventLoopDelayMaxMs: number;
+  }
+> {
   const before = threadCpuMs();
   const processBefore = process.cpuUsage();
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
   const result = await new Promise<LoadResult>((resolve, reject) => {
     const worker = new Worker(WORKER, { eval: true, workerData });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  delay.disable();
   const processCpu = process.cpuUsage(processBefore);
   return {
     ...result,
+    eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
+    eventLoopDelayMaxMs: delay.max / 1e6,
     cpuMs: threadCpuMs() - before,
     // Every thread of the process (event loop, decoding threads, the database driver's and the
     // garbage collector's) but the load clients'.
@@ -316,6 +392,11 @@ export async function measureOtlp(options: {
   dayRequests?: number;
   seconds: number;
   clients: number;
+  /**
+   * Rates (exports/s) of open-loop runs after the closed-loop one; a number below 1 is that share
+   * of the closed-loop run's rate.
+   */
+  fleetRates?: number[];
   log: (message: string) => void;
 }): Promise<OtlpFigures> {
   const { knex } = options;
@@ -356,6 +437,8 @@ export async function measureOtlp(options: {
         metricsSent: 0,
         duplicates: 0,
         seconds: 1,
+        eventLoopDelayP99Ms: 0,
+        eventLoopDelayMaxMs: 0,
         cpuMs: 0,
         loadCpuMs: 0,
         processCpuMs: 0,
@@ -379,6 +462,9 @@ export async function measureOtlp(options: {
 
   options.log(`OTLP: ${options.clients} clients against the backend`);
   const load = await runLoad({ ...workerData, url: options.url });
+  if (load.errors > 0) {
+    options.log(`OTLP: errors ${JSON.stringify(load.errorKinds)}`);
+  }
   const ended = Date.now();
 
   const sentLines = load.metricsSent * templates.linesPerMetrics;
@@ -392,19 +478,54 @@ export async function measureOtlp(options: {
     await new Promise(resolve => setTimeout(resolve, 100));
   }
 
-  const [requests] = await knex('session_requests')
-    .where('session_id', 'like', `bench-${run}-%`)
-    .count({ n: '*' })
-    .sum({
-      input: 'input_tokens',
-      output: 'output_tokens',
-      cacheRead: 'cache_read_tokens',
-      cacheCreation: 'cache_creation_tokens',
-    });
+  const storedOf = async (runId: string) => {
+    const [requests] = await knex('session_requests')
+      .where('session_id', 'like', `bench-${runId}-%`)
+      .count({ n: '*' })
+      .sum({
+        input: 'input_tokens',
+        output: 'output_tokens',
+        cacheRead: 'cache_read_tokens',
+        cacheCreation: 'cache_creation_tokens',
+      });
+    return requests;
+  };
+  const requests = await storedOf(run);
   const [lines] = await knex('session_metric_points')
     .where('session_id', 'like', `bench-${run}-%`)
     .where('measure', 'lines_added')
     .sum({ n: 'delta' });
+
+  const fleets: FleetFigures[] = [];
+  for (const fleetRate of options.fleetRates ?? []) {
+    const offered = Math.round(
+      fleetRate < 1 ? fleetRate * rate(load) : fleetRate,
+    );
+    const fleetRun = `${run}-f${offered}`;
+    options.log(`OTLP: a fleet sending ${offered} exports/s (open loop)`);
+    const fleet = await runLoad({
+      ...workerData,
+      run: fleetRun,
+      rate: offered,
+      url: options.url,
+    });
+    if (fleet.errors > 0) {
+      options.log(`OTLP: fleet errors ${JSON.stringify(fleet.errorKinds)}`);
+    }
+    // Stored once the last answers are in: each export is stored before it is answered.
+    fleets.push({
+      offered,
+      achieved: rate(fleet),
+      p50: percentile(fleet.latencies, 50),
+      p99: percentile(fleet.latencies, 99),
+      errors: fleet.errors,
+      dropped: fleet.dropped ?? 0,
+      sentRequests: fleet.logsSent * templates.apiRequests,
+      storedRequests: toNumber((await storedOf(fleetRun)).n),
+      eventLoopDelayP99Ms: fleet.eventLoopDelayP99Ms,
+      eventLoopDelayMaxMs: fleet.eventLoopDelayMaxMs,
+    });
+  }
 
   return {
     clients: options.clients,
@@ -428,6 +549,9 @@ export async function measureOtlp(options: {
     sentLines,
     storedLines: toNumber(lines.n),
     visibleMs,
+    eventLoopDelayP99Ms: load.eventLoopDelayP99Ms,
+    eventLoopDelayMaxMs: load.eventLoopDelayMaxMs,
+    fleets,
     cpuMsPerRequest: perRequest(load, load.cpuMs),
     processCpuMsPerRequest: perRequest(load, load.processCpuMs),
     bare: {
