@@ -17,6 +17,7 @@ import { repositoriesFromComponents } from './sources/github/repositoriesFromCom
 import { OtlpReceiver } from './sources/otlp/OtlpReceiver';
 import { OtlpDecoderPool } from './sources/otlp/OtlpDecoderPool';
 import { migrateStore } from './store/migrateStore';
+import { SqliteCheckpointer } from './store/SqliteCheckpointer';
 import { tuneSqlite } from './store/tuneSqlite';
 
 /**
@@ -61,6 +62,7 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await migrateStore(knex);
         }
+        const checkpointer = await SqliteCheckpointer.start({ knex, logger });
         permissionsRegistry.addPermissions(claudeCodeAnalyticsPermissions);
 
         const rollups = RollupEngine.create({
@@ -69,7 +71,10 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
           pricing: config.pricing,
           delivery: DeliveryRollups.create({ knex, logger }),
         });
-        lifecycle.addShutdownHook(() => rollups.stop());
+        lifecycle.addShutdownHook(async () => {
+          await rollups.stop();
+          await checkpointer?.stop();
+        });
         const ownership = OwnershipIndexer.create({
           knex,
           catalog,

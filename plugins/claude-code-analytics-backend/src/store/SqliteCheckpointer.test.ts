@@ -1,0 +1,150 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import knexFactory, { Knex } from 'knex';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { SqliteCheckpointer } from './SqliteCheckpointer';
+import { tuneSqlite } from './tuneSqlite';
+
+jest.setTimeout(60_000);
+
+const autocheckpoint = async (knex: Knex) =>
+  (await knex.raw('PRAGMA wal_autocheckpoint'))[0].wal_autocheckpoint;
+
+describe('SqliteCheckpointer', () => {
+  let directory: string;
+  let knex: Knex;
+
+  beforeEach(async () => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cca-checkpoint-'));
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(directory, 'analytics.sqlite') },
+      useNullAsDefault: true,
+    });
+    await tuneSqlite(knex);
+    await knex.schema.createTable('rows', table => {
+      table.integer('id').primary();
+      table.string('text');
+    });
+  });
+
+  afterEach(async () => {
+    await knex.destroy();
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  const write = async (from: number, count: number) => {
+    await knex.transaction(async tx => {
+      for (let i = from; i < from + count; i += 100) {
+        await tx('rows').insert(
+          Array.from({ length: Math.min(100, from + count - i) }, (_, j) => ({
+            id: i + j,
+            text: 'x'.repeat(500),
+          })),
+        );
+      }
+    });
+  };
+
+  it('checkpoints the log from a thread while the main connection never does', async () => {
+    const logger = mockServices.logger.mock();
+    const checkpointer = await SqliteCheckpointer.start({
+      knex,
+      logger,
+      intervalMs: 20,
+    });
+    expect(checkpointer).toBeDefined();
+    expect(await autocheckpoint(knex)).toBe(0);
+
+    // Far more than SQLite's 1,000-page threshold: without the thread the log would only grow.
+    await write(0, 20_000);
+    // Reports sent while the write held the event loop are read first: wait for one made after it.
+    let report = await checkpointer!.nextReport();
+    for (
+      let i = 0;
+      i < 100 && (report.log < 1000 || report.checkpointed < report.log);
+      i++
+    ) {
+      report = await checkpointer!.nextReport();
+    }
+    expect(report.log).toBeGreaterThan(1000);
+    expect(report.checkpointed).toBe(report.log);
+    // Once everything was copied, later writes reuse the log from its start: it does not grow
+    // round after round.
+    const logs = [];
+    for (let round = 1; round <= 4; round++) {
+      await write(20_000 * round, 20_000);
+      let next = await checkpointer!.nextReport();
+      for (
+        let i = 0;
+        i < 100 && (next.log < 1000 || next.checkpointed < next.log);
+        i++
+      ) {
+        next = await checkpointer!.nextReport();
+      }
+      logs.push(next.log);
+    }
+    expect(Math.max(...logs)).toBeLessThan(2 * report.log);
+    expect((await knex('rows').count({ n: '*' }))[0].n).toBe(100_000);
+
+    await checkpointer!.stop();
+    expect(await autocheckpoint(knex)).toBe(1000);
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it('gives checkpoints back to the main connection when the thread dies', async () => {
+    const logger = mockServices.logger.mock();
+    const checkpointer = await SqliteCheckpointer.start({
+      knex,
+      logger,
+      intervalMs: 20,
+    });
+    expect(await autocheckpoint(knex)).toBe(0);
+    await (
+      checkpointer as unknown as { worker: { terminate(): Promise<number> } }
+    ).worker.terminate();
+    for (let i = 0; i < 100 && (await autocheckpoint(knex)) !== 1000; i++) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+    expect(await autocheckpoint(knex)).toBe(1000);
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('SQLite checkpoints run on commit again'),
+    );
+  });
+
+  it('does not start on a file that does not exist', async () => {
+    const logger = mockServices.logger.mock();
+    const missing = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(directory, 'missing', 'x.sqlite') },
+      useNullAsDefault: true,
+    });
+    try {
+      await expect(
+        SqliteCheckpointer.start({ knex: missing, logger }),
+      ).resolves.toBeUndefined();
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.stringContaining('the checkpoint thread failed'),
+      );
+    } finally {
+      await missing.destroy();
+    }
+  });
+
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'is not started for in-memory SQLite or other databases, on %p',
+    async databaseId => {
+      const test = await databases.init(databaseId);
+      await expect(
+        SqliteCheckpointer.start({
+          knex: test,
+          logger: mockServices.logger.mock(),
+        }),
+      ).resolves.toBeUndefined();
+    },
+  );
+});
