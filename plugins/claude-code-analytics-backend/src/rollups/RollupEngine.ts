@@ -42,7 +42,7 @@ export const ATTRIBUTION_WINDOW_DAYS = 14;
 
 /**
  * Queued days recomputed by one transaction at most. Statements on SQLite run on the event loop, so
- * there batches are sized to hold it for about 50 ms (BatchSizer) and the engine yields between
+ * there batches are sized to hold it for about 15 ms (BatchSizer) and the engine yields between
  * transactions: requests (OTLP exports above all) wait for one short batch at most.
  */
 const BATCH = 1000;

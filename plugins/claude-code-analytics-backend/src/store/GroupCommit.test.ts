@@ -1,3 +1,4 @@
+import { BatchSizer } from './BatchSizer';
 import { GroupCommit } from './GroupCommit';
 
 describe('GroupCommit', () => {
@@ -28,6 +29,25 @@ describe('GroupCommit', () => {
     }, 2);
     await Promise.all([1, 2, 3, 4, 5].map(n => commits.add(n)));
     expect(writes).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('sizes the writes by the time they take, with a BatchSizer', async () => {
+    const writes: number[][] = [];
+    // 5 ms per item, 10 ms per write wanted: two items per write once the first was timed.
+    const commits = new GroupCommit<number>(async items => {
+      writes.push(items);
+      await new Promise(resolve => setTimeout(resolve, 5 * items.length));
+    }, BatchSizer.aimingAt(10, { max: 100, min: 1 }));
+    await Promise.all(Array.from({ length: 20 }, (_, n) => commits.add(n)));
+    expect(writes[0]).toHaveLength(20);
+    await Promise.all(
+      Array.from({ length: 10 }, (_, n) => commits.add(20 + n)),
+    );
+    const later = writes.slice(1);
+    expect(later.flat()).toEqual(Array.from({ length: 10 }, (_, n) => 20 + n));
+    for (const write of later) {
+      expect(write.length).toBeLessThanOrEqual(2);
+    }
   });
 
   it('fails only the callers whose own item cannot be written', async () => {

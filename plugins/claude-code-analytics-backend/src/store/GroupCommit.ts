@@ -1,3 +1,4 @@
+import { BatchSizer } from './BatchSizer';
 import { yieldToEventLoop } from './yieldToEventLoop';
 
 type Waiting<T> = {
@@ -18,9 +19,13 @@ export class GroupCommit<T> {
   private waiting: Waiting<T>[] = [];
   private writing = false;
 
+  /**
+   * @param maxItems - items per write at most: a number, or a BatchSizer that sizes each write
+   *   from the time the last ones took (on SQLite, where a write holds the event loop).
+   */
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
-    private readonly maxItems = 500,
+    private readonly maxItems: number | BatchSizer = 500,
   ) {}
 
   /** Resolves when the item is stored; rejects with the error of its write. */
@@ -41,9 +46,17 @@ export class GroupCommit<T> {
     // without yielding to I/O, so without this pause every write would hold a single item.
     await yieldToEventLoop();
     while (this.waiting.length > 0) {
-      const group = this.waiting.splice(0, this.maxItems);
+      const sizer =
+        typeof this.maxItems === 'number' ? undefined : this.maxItems;
+      const group = this.waiting.splice(
+        0,
+        sizer?.size ?? (this.maxItems as number),
+      );
       try {
-        await this.write(group.map(w => w.item));
+        const items = group.map(w => w.item);
+        await (sizer
+          ? sizer.time(items.length, () => this.write(items))
+          : this.write(items));
         group.forEach(w => w.resolve());
         await yieldToEventLoop();
       } catch (error) {

@@ -7,6 +7,7 @@ import {
   storeMetricPoints,
 } from '../../ingestion/writeMetricPoints';
 import { enqueueSessionGroups } from '../../ingestion/sessionSumQueue';
+import { BatchSizer } from '../../store/BatchSizer';
 import { GroupCommit } from '../../store/GroupCommit';
 import { storeRequestRecords } from '../../ingestion/writeRequestRecords';
 import { storeSessionEvents } from '../../ingestion/storeSessionEvents';
@@ -60,7 +61,12 @@ export class OtlpReceiver {
     private readonly maxBytes: number,
     private readonly decoder: OtlpDecoderPool,
   ) {
-    this.commits = new GroupCommit(batches => this.write(batches));
+    // On SQLite a write holds the event loop: writes are sized to stay short (BatchSizer), since
+    // an event loop held for long stretches also accepts new connections slowly.
+    this.commits = new GroupCommit(
+      batches => this.write(batches),
+      BatchSizer.forDatabase(knex, { max: 500, min: 1 }),
+    );
   }
 
   /**
