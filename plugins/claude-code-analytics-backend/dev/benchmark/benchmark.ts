@@ -746,6 +746,7 @@ function printReport(
           'errors / dropped',
           'api requests sent / stored',
           'event loop delay p99 / max ms',
+          'bare HTTP server: answered/s, p99 ms, errors + dropped',
         ]);
         for (const f of o.fleets) {
           const target = fleetTarget(f);
@@ -762,6 +763,11 @@ function printReport(
             `${f.eventLoopDelayP99Ms.toFixed(
               0,
             )} / ${f.eventLoopDelayMaxMs.toFixed(0)}`,
+            f.bare
+              ? `${f.bare.achieved.toFixed(0)}, ${f.bare.p99.toFixed(1)}, ${
+                  f.bare.errors
+                }`
+              : 'not measured',
           );
         }
         fleets.print();

@@ -64,6 +64,8 @@ export type FleetFigures = {
   storedRequests: number;
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
+  /** The same fleet against the bare HTTP server. */
+  bare?: { achieved: number; p99: number; errors: number };
 };
 
 type LoadResult = {
@@ -449,7 +451,9 @@ export async function measureOtlp(options: {
           (bareServer.address() as AddressInfo).port
         }/otlp`,
       });
-  await new Promise(resolve => bareServer.close(resolve));
+  const bareUrl = `http://127.0.0.1:${
+    (bareServer.address() as AddressInfo).port
+  }/otlp`;
 
   const today = DateTime.utc().toISODate()!;
   const base = options.url.replace(/\/otlp$/, '');
@@ -503,6 +507,15 @@ export async function measureOtlp(options: {
     );
     const fleetRun = `${run}-f${offered}`;
     options.log(`OTLP: a fleet sending ${offered} exports/s (open loop)`);
+    // The reference: the same fleet against the bare server.
+    const bareFleet = process.env.BENCHMARK_SKIP_BARE
+      ? undefined
+      : await runLoad({
+          ...workerData,
+          run: `${fleetRun}-bare`,
+          rate: offered,
+          url: bareUrl,
+        });
     const fleet = await runLoad({
       ...workerData,
       run: fleetRun,
@@ -524,8 +537,14 @@ export async function measureOtlp(options: {
       storedRequests: toNumber((await storedOf(fleetRun)).n),
       eventLoopDelayP99Ms: fleet.eventLoopDelayP99Ms,
       eventLoopDelayMaxMs: fleet.eventLoopDelayMaxMs,
+      bare: bareFleet && {
+        achieved: rate(bareFleet),
+        p99: percentile(bareFleet.latencies, 99),
+        errors: bareFleet.errors + (bareFleet.dropped ?? 0),
+      },
     });
   }
+  await new Promise(resolve => bareServer.close(resolve));
 
   return {
     clients: options.clients,
