@@ -141,6 +141,12 @@ export interface Config {
        * most 4.
        */
       decodeThreads?: number;
+      /**
+       * Exports in flight (from authentication until the answer: body read, decoded, stored) at
+       * most; beyond it an export is answered 503 with `Retry-After: 1`, which OTLP exporters
+       * retry. Default 500.
+       */
+      maxPendingExports?: number;
     };
     import?: {
       /** Largest accepted body of `POST /v1/import`, in bytes. Default 100 MiB. */

@@ -207,6 +207,7 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
               knex,
               logger,
               maxBytes: config.otlpMaxBytes,
+              maxPending: config.otlpMaxPendingExports,
               decoder: otlpDecoder,
             }),
           }),

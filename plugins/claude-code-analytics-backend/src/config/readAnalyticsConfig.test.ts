@@ -89,4 +89,16 @@ describe('readAnalyticsConfig', () => {
     );
     expect(() => read({ decodeThreads: -1 })).toThrow(/decodeThreads/);
   });
+
+  it('reads the bound of OTLP exports in flight', () => {
+    const read = (otlp: JsonObject = {}) =>
+      readAnalyticsConfig(new ConfigReader({ claudeCodeAnalytics: { otlp } }))
+        .otlpMaxPendingExports;
+    expect(read()).toBe(500);
+    expect(read({ maxPendingExports: 64 })).toBe(64);
+    expect(() => read({ maxPendingExports: 0 })).toThrow(
+      'claudeCodeAnalytics.otlp.maxPendingExports must be a whole number of at least 1, got 0',
+    );
+    expect(() => read({ maxPendingExports: 2.5 })).toThrow(/maxPendingExports/);
+  });
 });

@@ -37,6 +37,8 @@ export type AnalyticsConfig = {
   otlpMaxBytes: number;
   /** Worker threads decoding OTLP exports; 0 on the event loop. */
   otlpDecodeThreads: number;
+  /** Exports in flight at most before answering 503 (see config.d.ts). */
+  otlpMaxPendingExports: number;
   /** The Admin API source; undefined when no admin key is configured. */
   anthropic?: {
     adminApiKey: string;
@@ -161,6 +163,19 @@ function readDecodeThreads(config: Config | undefined): number {
   return threads;
 }
 
+function readMaxPendingExports(config: Config | undefined): number {
+  const pending = config?.getOptionalNumber('otlp.maxPendingExports');
+  if (pending === undefined) {
+    return 500;
+  }
+  if (!Number.isInteger(pending) || pending < 1) {
+    throw new InputError(
+      `claudeCodeAnalytics.otlp.maxPendingExports must be a whole number of at least 1, got ${pending}`,
+    );
+  }
+  return pending;
+}
+
 function readSchedule(
   config: Config | undefined,
   key: string,
@@ -266,6 +281,7 @@ export function readAnalyticsConfig(rootConfig: Config): AnalyticsConfig {
       config?.getOptionalNumber('import.maxBytes') ?? 100 * 1024 * 1024,
     otlpMaxBytes: config?.getOptionalNumber('otlp.maxBytes') ?? 5 * 1024 * 1024,
     otlpDecodeThreads: readDecodeThreads(config),
+    otlpMaxPendingExports: readMaxPendingExports(config),
     anthropic: readAnthropic(config),
     github: readGithub(config),
     demo: {

@@ -26,6 +26,7 @@ import {
   importRecords,
 } from '../ingestion/importRecords';
 import { RollupEngine } from '../rollups/RollupEngine';
+import { OtlpBusyError } from '../sources/otlp/errors';
 import { OtlpReceiver } from '../sources/otlp/OtlpReceiver';
 import { readRequestBody } from '../sources/otlp/readRequestBody';
 import { getAdoption } from './getAdoption';
@@ -281,12 +282,24 @@ export async function createRouter(
   for (const signal of ['metrics', 'logs'] as const) {
     router.post(`/otlp/v1/${signal}`, async (req, res) => {
       await httpAuth.credentials(req, { allow: ['service', 'user'] });
-      const response = await otlp.receive(
-        signal,
-        await readRequestBody(req, config.otlpMaxBytes),
-        req.headers['content-type'],
-        req.headers['content-encoding'],
-      );
+      let response;
+      let release: (() => void) | undefined;
+      try {
+        release = otlp.admit();
+        response = await otlp.receive(
+          signal,
+          await readRequestBody(req, config.otlpMaxBytes),
+          req.headers['content-type'],
+          req.headers['content-encoding'],
+        );
+      } catch (error) {
+        if (error instanceof OtlpBusyError) {
+          res.set('Retry-After', String(error.retryAfterSeconds));
+        }
+        throw error;
+      } finally {
+        release?.();
+      }
       // Visible in the API within seconds; the exporter does not wait for the rollups, and the
       // exports of a busy second are rolled up together.
       rollups.runSoon();

@@ -14,6 +14,7 @@ import { storeSessionEvents } from '../../ingestion/storeSessionEvents';
 import { SessionGroup } from '../../ingestion/sumSessionUsage';
 import { SessionEvent } from '../../ingestion/types';
 import { OtlpSignal } from './decodeOtlpRequest';
+import { OtlpBusyError } from './errors';
 import { OtlpDecoderPool } from './OtlpDecoderPool';
 
 /** The source id of data received over OTLP. */
@@ -54,12 +55,15 @@ function encodeProtobufResponse(rejected: number, message: string): Buffer {
  */
 export class OtlpReceiver {
   private readonly commits: GroupCommit<OtlpBatch>;
+  /** Exports admitted and not answered yet. */
+  private pending = 0;
 
   private constructor(
     private readonly knex: Knex,
     private readonly logger: LoggerService,
     private readonly maxBytes: number,
     private readonly decoder: OtlpDecoderPool,
+    private readonly maxPending: number,
   ) {
     // On SQLite a write holds the event loop: writes are sized to stay short (BatchSizer), since
     // an event loop held for long stretches also accepts new connections slowly.
@@ -116,6 +120,8 @@ export class OtlpReceiver {
     maxBytes: number;
     /** Where exports are decoded; on the event loop by default. */
     decoder?: OtlpDecoderPool;
+    /** Exports in flight at most (see admit); beyond it OtlpBusyError (503). Default 500. */
+    maxPending?: number;
   }) {
     return new OtlpReceiver(
       options.knex,
@@ -123,7 +129,27 @@ export class OtlpReceiver {
       options.maxBytes,
       options.decoder ??
         OtlpDecoderPool.create({ threads: 0, logger: options.logger }),
+      options.maxPending ?? 500,
     );
+  }
+
+  /**
+   * Takes one of the slots for exports in flight, from the moment its request is authenticated
+   * (its body is read within the slot) until it is answered: call the returned function then.
+   * Throws OtlpBusyError (503) when every slot is taken.
+   */
+  admit(): () => void {
+    if (this.pending >= this.maxPending) {
+      throw new OtlpBusyError(this.maxPending);
+    }
+    this.pending++;
+    let released = false;
+    return () => {
+      if (!released) {
+        released = true;
+        this.pending--;
+      }
+    };
   }
 
   /**

@@ -1,6 +1,10 @@
 export { decodeOtlpRequest } from './decodeOtlpRequest';
 export type { DecodeOtlpRequestOptions, OtlpSignal } from './decodeOtlpRequest';
-export { OtlpDecodeError, OtlpPayloadTooLargeError } from './errors';
+export {
+  OtlpBusyError,
+  OtlpDecodeError,
+  OtlpPayloadTooLargeError,
+} from './errors';
 export { readClaudeCodeMetrics } from './readClaudeCodeMetrics';
 export type {
   ClaudeCodeMetricPoint,
