@@ -5,6 +5,7 @@
  *   ./scripts/benchmark.sh [--databases sqlite,postgres] [--engineers 5000] [--components 2000]
  *     [--teams 500] [--depth 5] [--days 365] [--requests 40] [--otlp-seconds 15] [--otlp-clients 48]
  *     [--otlp-people N --otlp-day-requests M]  (OTLP from N people who already sent M requests today)
+ *     [--otlp-fleet-connections 2048]  (connections the fleet opens at most: 64 is a proxy's pool)
  *     [--otlp-fleet 0.5,0.8,2000]  (open-loop OTLP rates after the closed-loop run: exports/s, or
  *                                    below 1 a share of the closed-loop rate; '' for none)
  *
@@ -53,6 +54,7 @@ type Options = {
   otlpDayRequests: number;
   /** Open-loop OTLP rates (exports/s; below 1: that share of the closed-loop rate). */
   otlpFleet: number[];
+  otlpFleetConnections: number;
   sqlProfile: boolean;
   sections: string[];
 };
@@ -95,6 +97,7 @@ function readOptions(argv: string[]): Options {
         }
         return parsed;
       }),
+    otlpFleetConnections: number('otlp-fleet-connections', 2048),
     sqlProfile: argv.includes('--sql-profile'),
     sections: value('sections', 'latency,otlp,freshness').split(','),
   };
@@ -493,6 +496,7 @@ async function runOn(
         seconds: options.otlpSeconds,
         clients: options.otlpClients,
         fleetRates: options.otlpFleet,
+        fleetConnections: options.otlpFleetConnections,
         log: message => console.log(`[${database}] ${message}`),
       });
     } else {
@@ -738,12 +742,12 @@ function printReport(
       console.log();
       if (o.fleets.length > 0) {
         const fleets = new Table([
-          'OTLP fleet (open loop: exports sent on schedule, whatever the answers)',
+          `OTLP fleet (open loop: exports sent on schedule, whatever the answers; at most ${options.otlpFleetConnections} connections)`,
           'answered/s',
           'p50 ms',
           'p99 ms',
           'target p99 <= 250 at >= 2,000/s',
-          'errors / dropped',
+          'errors / dropped / 503s retried',
           'api requests sent / stored',
           'event loop delay p99 / max ms',
           'bare HTTP server: answered/s, p99 ms, errors + dropped',
@@ -758,7 +762,7 @@ function printReport(
             f.p50.toFixed(1),
             f.p99.toFixed(1),
             target,
-            `${f.errors} / ${f.dropped}`,
+            `${f.errors} / ${f.dropped} / ${f.retried}`,
             `${f.sentRequests} / ${f.storedRequests}`,
             `${f.eventLoopDelayP99Ms.toFixed(
               0,

@@ -60,6 +60,8 @@ export type FleetFigures = {
   errors: number;
   /** Exports not sent because 4,096 were waiting for answers (an exporter's full queue). */
   dropped: number;
+  /** 503 answers sent again after their Retry-After, as exporters do. */
+  retried: number;
   sentRequests: number;
   storedRequests: number;
   eventLoopDelayP99Ms: number;
@@ -77,6 +79,8 @@ type LoadResult = {
   errorKinds?: Record<string, number>;
   /** Open loop: exports not sent because 4,096 were already waiting for answers. */
   dropped?: number;
+  /** Answers 503 (the backend at its bound of exports in flight) sent again after Retry-After. */
+  retried?: number;
   logsSent: number;
   metricsSent: number;
   duplicates: number;
@@ -91,18 +95,20 @@ type LoadResult = {
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
-const { url, headers, logs, metrics, people, seconds, clients, run, rate } = workerData;
+const { url, headers, logs, metrics, people, seconds, clients, run, rate, connections } = workerData;
 const target = new URL(url);
-const agent = new http.Agent({ keepAlive: true, maxSockets: rate ? 2048 : clients });
+const agent = new http.Agent({ keepAlive: true, maxSockets: rate ? connections : clients });
 const deadline = Date.now() + seconds * 1000;
 // Metric intervals within today (UTC), one millisecond apart per client and export.
 const baseNano = BigInt(Date.now() - (Date.now() % 86400000) + 60000) * 1000000n;
 const latencies = [];
-let errors = 0, logsSent = 0, metricsSent = 0, duplicates = 0, dropped = 0;
+let errors = 0, logsSent = 0, metricsSent = 0, duplicates = 0, dropped = 0, retried = 0;
 const errorKinds = {};
 const failed = kind => { errors++; errorKinds[kind] = (errorKinds[kind] || 0) + 1; };
 
-function post(signal, body, start = process.hrtime.bigint()) {
+// As OTLP exporters do, a 503 is sent again after its Retry-After (at most 5 times); the latency
+// counts from the first attempt.
+function post(signal, body, start = process.hrtime.bigint(), attempt = 0) {
   return new Promise(resolve => {
     const request = http.request({
       host: target.hostname, port: target.port, method: 'POST', agent,
@@ -111,6 +117,12 @@ function post(signal, body, start = process.hrtime.bigint()) {
     }, response => {
       response.resume();
       response.on('end', () => {
+        if (response.statusCode === 503 && attempt < 5) {
+          retried++;
+          const seconds = Number(response.headers['retry-after'] ?? 1) || 1;
+          setTimeout(() => post(signal, body, start, attempt + 1).then(resolve), seconds * 1000);
+          return;
+        }
         const ok = response.statusCode === 200;
         if (ok) latencies.push(Number(process.hrtime.bigint() - start) / 1e6); else failed('HTTP ' + response.statusCode);
         resolve(ok);
@@ -188,7 +200,7 @@ const started = Date.now();
 (rate ? fleet() : Promise.all(Array.from({ length: clients }, (_, c) => client(c)))).then(() => {
   agent.destroy();
   const cpu = process.threadCpuUsage();
-  parentPort.postMessage({ latencies, errors, errorKinds, logsSent, metricsSent, duplicates, dropped, seconds: (Date.now() - started) / 1000, loadCpuMs: (cpu.user + cpu.system) / 1000 });
+  parentPort.postMessage({ latencies, errors, errorKinds, logsSent, metricsSent, duplicates, dropped, retried, seconds: (Date.now() - started) / 1000, loadCpuMs: (cpu.user + cpu.system) / 1000 });
 });
 `;
 
@@ -399,6 +411,11 @@ export async function measureOtlp(options: {
    * of the closed-loop run's rate.
    */
   fleetRates?: number[];
+  /**
+   * Connections the fleet opens to the server at most (one per developer at most, as exporters
+   * keep theirs; or a proxy's pool in front). Default 2,048.
+   */
+  fleetConnections?: number;
   log: (message: string) => void;
 }): Promise<OtlpFigures> {
   const { knex } = options;
@@ -514,12 +531,14 @@ export async function measureOtlp(options: {
           ...workerData,
           run: `${fleetRun}-bare`,
           rate: offered,
+          connections: options.fleetConnections ?? 2048,
           url: bareUrl,
         });
     const fleet = await runLoad({
       ...workerData,
       run: fleetRun,
       rate: offered,
+      connections: options.fleetConnections ?? 2048,
       url: options.url,
     });
     if (fleet.errors > 0) {
@@ -533,6 +552,7 @@ export async function measureOtlp(options: {
       p99: percentile(fleet.latencies, 99),
       errors: fleet.errors,
       dropped: fleet.dropped ?? 0,
+      retried: fleet.retried ?? 0,
       sentRequests: fleet.logsSent * templates.apiRequests,
       storedRequests: toNumber((await storedOf(fleetRun)).n),
       eventLoopDelayP99Ms: fleet.eventLoopDelayP99Ms,
