@@ -724,6 +724,48 @@ describe('DeliveryRollups', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'keeps the list of repositories with delivery data, %p',
+    async databaseId => {
+      const { knex, post } = await start(databaseId);
+      await post(generateHistory());
+      const listed = async () =>
+        (
+          await knex('delivery_repositories')
+            .select('repository')
+            .orderBy('repository')
+        ).map(row => row.repository);
+      const withDays = async () =>
+        (
+          await knex('repository_delivery_daily')
+            .distinct('repository')
+            .orderBy('repository')
+        ).map(row => row.repository);
+      const before = await withDays();
+      expect(before.length).toBeGreaterThan(1);
+      expect(await listed()).toEqual(before);
+
+      // A repository whose records are all gone loses its days and leaves the list.
+      const [gone] = before;
+      for (const table of [
+        'deployment_pull_requests',
+        'incidents',
+        'deployments',
+        'pull_requests',
+      ]) {
+        await knex(table).where('repository', gone).delete();
+      }
+      await enqueueDeliveryRepositories(knex, [gone]);
+      await DeliveryRollups.create({
+        knex,
+        logger: mockServices.logger.mock(),
+      }).run();
+      expect(await withDays()).toEqual(before.slice(1));
+      expect(await listed()).toEqual(before.slice(1));
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'gives the same rows when two workers run at once, %p',
     async databaseId => {
       const { knex, post } = await start(databaseId);

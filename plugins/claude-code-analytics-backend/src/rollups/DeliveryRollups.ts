@@ -805,7 +805,8 @@ async function readRepositoryEvents(
 
 /**
  * Writes the day summaries of repositories where they differ from the stored ones, and removes
- * the days that have none any more; returns the days changed per repository.
+ * the days that have none any more (`wanted` holds every day of each repository); keeps the list
+ * of repositories with any day (`delivery_repositories`); returns the days changed per repository.
  */
 async function writeRepositoryDays(
   tx: Knex,
@@ -857,6 +858,23 @@ async function writeRepositoryDays(
         .whereIn('date', chunk)
         .delete();
     }
+  }
+  // Which repositories have delivery data at all, for the delivery card's coverage count.
+  const withData = [...wanted].filter(([, days]) => days.size > 0);
+  const without = [...wanted].filter(([, days]) => days.size === 0);
+  for (const chunk of chunked(withData, CHUNK)) {
+    await tx('delivery_repositories')
+      .insert(chunk.map(([repository]) => ({ repository })))
+      .onConflict('repository')
+      .ignore();
+  }
+  for (const chunk of chunked(without, CHUNK)) {
+    await tx('delivery_repositories')
+      .whereIn(
+        'repository',
+        chunk.map(([repository]) => repository),
+      )
+      .delete();
   }
   return changed;
 }

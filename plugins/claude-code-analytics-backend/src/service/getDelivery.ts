@@ -40,19 +40,15 @@ export async function getDelivery(
     knex('entity_components')
       .count({ components: '*' })
       .where('entity_ref', entityRef),
-    // Components whose repositories have any delivery data: one index probe per repository.
+    // Components whose repositories have any delivery data (kept by the delivery rollups).
     knex('entity_components as ec')
       .join(
         'repository_components as rc',
         'rc.component_ref',
         'ec.component_ref',
       )
+      .join('delivery_repositories as dr', 'dr.repository', 'rc.repository')
       .where('ec.entity_ref', entityRef)
-      .whereExists(
-        knex('repository_delivery_daily as rd')
-          .select(knex.raw('1'))
-          .whereRaw('rd.repository = rc.repository'),
-      )
       .countDistinct({ componentsWithData: 'rc.component_ref' }),
   ]);
   const period = deliveryPeriod(range.from, range.to);

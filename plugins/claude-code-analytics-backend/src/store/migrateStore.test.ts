@@ -39,6 +39,7 @@ const TABLES = [
   'session_point_totals',
   'session_event_totals',
   'user_active_months',
+  'delivery_repositories',
 ];
 
 describe('migrations', () => {
