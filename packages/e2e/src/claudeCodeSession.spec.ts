@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { startMessagesApiStandIn } from '../../../plugins/claude-code-analytics-backend/src/e2e/MessagesApiStandIn';
 import { runScriptedClaudeCodeSession } from '../../../plugins/claude-code-analytics-backend/src/e2e/runClaudeCode';
-import { demo, getAnalytics, getCatalogEntity, queryCatalog } from './demoApi';
+import {
+  demo,
+  getAnalytics,
+  getCatalogEntity,
+  queryCatalog,
+  waitForRollups,
+} from './demoApi';
 import { cardTitled, expectCard, openPage, screenshot } from './pages';
 import { adoptionNumbers, costNumbers } from './shownNumbers';
 import { utcToday } from './utcDays';
@@ -99,6 +105,9 @@ test('a real Claude Code session shows up for its engineer in the API and on the
       6,
     );
   }).toPass({ timeout: 60_000, intervals: [500, 1000, 2000] });
+  // Every export was answered, so stored, before the CLI exited; its metrics (active time, lines)
+  // may still be rolling up after its events: read the numbers once nothing is pending.
+  await waitForRollups();
   const adoption = await getAnalytics('adoption', 'user', USER, period);
   const cost = await getAnalytics('cost', 'user', USER, period);
 

@@ -76,6 +76,31 @@ export function getAnalytics<W extends keyof Analytics>(
   );
 }
 
+/**
+ * Waits until the backend has rolled up everything it stored (no queued session days, user-days,
+ * entity-days or delivery work in `GET /v1/status`): the answers read then are the ones the cards
+ * show, not a moment of a rollup under way.
+ */
+export async function waitForRollups(timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { pendingRollups } = await getJson<{
+      pendingRollups: Record<string, number>;
+    }>('/api/claude-code-analytics/v1/status');
+    if (Object.values(pendingRollups).every(n => Number(n) === 0)) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `rollups still pending after ${timeoutMs} ms: ${JSON.stringify(
+          pendingRollups,
+        )}`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+}
+
 /** Catalog entities matching a `filter` of the catalog's by-query endpoint. */
 export async function queryCatalog(filter: string): Promise<CatalogEntity[]> {
   const { items } = await getJson<{ items: CatalogEntity[] }>(
