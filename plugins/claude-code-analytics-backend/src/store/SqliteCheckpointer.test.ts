@@ -12,6 +12,22 @@ jest.setTimeout(60_000);
 const autocheckpoint = async (knex: Knex) =>
   (await knex.raw('PRAGMA wal_autocheckpoint'))[0].wal_autocheckpoint;
 
+/**
+ * The first report of a checkpoint that copied a whole log of a big write. Reports sent while the
+ * write held the event loop are read first: wait for one made after it.
+ */
+async function fullCheckpointAfterWrite(checkpointer: SqliteCheckpointer) {
+  let report = await checkpointer.nextReport();
+  for (
+    let i = 0;
+    i < 100 && (report.log < 1000 || report.checkpointed < report.log);
+    i++
+  ) {
+    report = await checkpointer.nextReport();
+  }
+  return report;
+}
+
 describe('SqliteCheckpointer', () => {
   let directory: string;
   let knex: Knex;
@@ -60,31 +76,15 @@ describe('SqliteCheckpointer', () => {
 
     // Far more than SQLite's 1,000-page threshold: without the thread the log would only grow.
     await write(0, 20_000);
-    // Reports sent while the write held the event loop are read first: wait for one made after it.
-    let report = await checkpointer!.nextReport();
-    for (
-      let i = 0;
-      i < 100 && (report.log < 1000 || report.checkpointed < report.log);
-      i++
-    ) {
-      report = await checkpointer!.nextReport();
-    }
+    const report = await fullCheckpointAfterWrite(checkpointer!);
     expect(report.log).toBeGreaterThan(1000);
     expect(report.checkpointed).toBe(report.log);
     // Once everything was copied, later writes reuse the log from its start: it does not grow
     // round after round.
-    const logs = [];
+    const logs: number[] = [];
     for (let round = 1; round <= 4; round++) {
       await write(20_000 * round, 20_000);
-      let next = await checkpointer!.nextReport();
-      for (
-        let i = 0;
-        i < 100 && (next.log < 1000 || next.checkpointed < next.log);
-        i++
-      ) {
-        next = await checkpointer!.nextReport();
-      }
-      logs.push(next.log);
+      logs.push((await fullCheckpointAfterWrite(checkpointer!)).log);
     }
     expect(Math.max(...logs)).toBeLessThan(2 * report.log);
     expect((await knex('rows').count({ n: '*' }))[0].n).toBe(100_000);

@@ -19,10 +19,18 @@ async function createTable(knex: Knex) {
   });
 }
 
+const row = (
+  user_ref: string,
+  model: string,
+  tokens: number,
+  requests: number | null,
+  date = '2026-11-25',
+) => ({ user_ref, date, model, tokens, requests });
+
 const readAll = async (knex: Knex) =>
-  (await knex('facts').select().orderBy(KEY)).map(row => ({
-    ...row,
-    tokens: toNumber(row.tokens),
+  (await knex('facts').select().orderBy(KEY)).map(stored => ({
+    ...stored,
+    tokens: toNumber(stored.tokens),
   }));
 
 /** The statements that write (insert, update, delete) while `fn` runs. */
@@ -52,35 +60,11 @@ describe('replaceRows', () => {
       await createTable(knex);
       const big = 2 ** 40 + 7; // a bigint PostgreSQL returns as a string
       const before = [
-        {
-          user_ref: 'a',
-          date: '2026-11-25',
-          model: 'opus',
-          tokens: big,
-          requests: 3,
-        },
-        {
-          user_ref: 'a',
-          date: '2026-11-25',
-          model: 'sonnet',
-          tokens: 10,
-          requests: null,
-        },
-        {
-          user_ref: 'b',
-          date: '2026-11-25',
-          model: 'opus',
-          tokens: 5,
-          requests: 1,
-        },
+        row('a', 'opus', big, 3),
+        row('a', 'sonnet', 10, null),
+        row('b', 'opus', 5, 1),
         // Outside the slice (another day): never read, never touched.
-        {
-          user_ref: 'a',
-          date: '2026-11-24',
-          model: 'opus',
-          tokens: 99,
-          requests: 9,
-        },
+        row('a', 'opus', 99, 9, '2026-11-24'),
       ];
       await knex('facts').insert(before);
       const slice = () =>
@@ -100,27 +84,9 @@ describe('replaceRows', () => {
 
       // One changed (null to a value), one new, one gone: one delete and one upsert of two rows.
       const computed = [
-        {
-          user_ref: 'a',
-          date: '2026-11-25',
-          model: 'opus',
-          tokens: big,
-          requests: 3,
-        },
-        {
-          user_ref: 'a',
-          date: '2026-11-25',
-          model: 'sonnet',
-          tokens: 10,
-          requests: 2,
-        },
-        {
-          user_ref: 'a',
-          date: '2026-11-25',
-          model: 'haiku',
-          tokens: 1,
-          requests: 1,
-        },
+        row('a', 'opus', big, 3),
+        row('a', 'sonnet', 10, 2),
+        row('a', 'haiku', 1, 1),
       ];
       const stored = [...(await slice())];
       const writes = await writesDuring(knex, () =>
