@@ -56,7 +56,12 @@ export async function resumQueuedSessionGroups(
   } = {},
 ): Promise<number> {
   const { batchSize = 500, resum = writeSessionUsage } = options;
-  const sizer = BatchSizer.forDatabase(knex, { max: batchSize, min: 1 });
+  // Timed from outside (the re-sum opens its own transactions), so it includes waits for the
+  // connection: the minimum keeps such waits from shrinking the batches to nothing.
+  const sizer = BatchSizer.forDatabase(knex, {
+    max: batchSize,
+    min: Math.min(batchSize, 10),
+  });
   let done = 0;
   for (;;) {
     // Requests waiting on the event loop go first (SQLite statements block it while they run).

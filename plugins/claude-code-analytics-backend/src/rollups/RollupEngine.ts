@@ -171,16 +171,17 @@ export class RollupEngine {
       if (queued.length === 0 || this.stopped) {
         return;
       }
-      await sizer.time(queued.length, () =>
-        this.knex.transaction(async tx => {
-          for (const [date, users] of groupByDate(queued)) {
-            for (const chunk of chunked(users, USERS_PER_STATEMENT)) {
-              await this.recomputeUsersOnDate(tx, date, chunk);
-            }
+      await this.knex.transaction(async tx => {
+        // Timed inside the transaction: not the wait for SQLite's one connection.
+        const started = performance.now();
+        for (const [date, users] of groupByDate(queued)) {
+          for (const chunk of chunked(users, USERS_PER_STATEMENT)) {
+            await this.recomputeUsersOnDate(tx, date, chunk);
           }
-          await dequeue(tx, 'rollup_user_queue', queued);
-        }),
-      );
+        }
+        await dequeue(tx, 'rollup_user_queue', queued);
+        sizer.record(queued.length, performance.now() - started);
+      });
     }
   }
 
@@ -395,24 +396,24 @@ export class RollupEngine {
       if (queued.length === 0 || this.stopped) {
         return;
       }
-      await sizer.time(queued.length, () =>
-        this.knex.transaction(async tx => {
-          for (const { dates, refs } of groupDatesOfSameEntities(queued)) {
-            for (const entityChunk of chunked(refs, ENTITIES_PER_STATEMENT)) {
-              for (const dateChunk of chunked(
-                dates,
-                Math.max(
-                  1,
-                  Math.floor(ENTITY_DAYS_PER_STATEMENT / entityChunk.length),
-                ),
-              )) {
-                await this.recomputeEntitiesOnDates(tx, dateChunk, entityChunk);
-              }
+      await this.knex.transaction(async tx => {
+        const started = performance.now();
+        for (const { dates, refs } of groupDatesOfSameEntities(queued)) {
+          for (const entityChunk of chunked(refs, ENTITIES_PER_STATEMENT)) {
+            for (const dateChunk of chunked(
+              dates,
+              Math.max(
+                1,
+                Math.floor(ENTITY_DAYS_PER_STATEMENT / entityChunk.length),
+              ),
+            )) {
+              await this.recomputeEntitiesOnDates(tx, dateChunk, entityChunk);
             }
           }
-          await dequeue(tx, 'rollup_entity_queue', queued);
-        }),
-      );
+        }
+        await dequeue(tx, 'rollup_entity_queue', queued);
+        sizer.record(queued.length, performance.now() - started);
+      });
       this.logger.debug(`Rolled up ${queued.length} entity-days`);
     }
   }

@@ -34,10 +34,14 @@ describe('GroupCommit', () => {
   it('sizes the writes by the time they take, with a BatchSizer', async () => {
     const writes: number[][] = [];
     // 5 ms per item, 10 ms per write wanted: two items per write once the first was timed.
+    const sizer = BatchSizer.aimingAt(10, { max: 100, min: 1 });
     const commits = new GroupCommit<number>(async items => {
       writes.push(items);
-      await new Promise(resolve => setTimeout(resolve, 5 * items.length));
-    }, BatchSizer.aimingAt(10, { max: 100, min: 1 }));
+      await sizer.time(
+        items.length,
+        () => new Promise(resolve => setTimeout(resolve, 5 * items.length)),
+      );
+    }, sizer);
     await Promise.all(Array.from({ length: 20 }, (_, n) => commits.add(n)));
     expect(writes[0]).toHaveLength(20);
     await Promise.all(

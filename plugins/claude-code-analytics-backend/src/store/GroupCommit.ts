@@ -21,7 +21,8 @@ export class GroupCommit<T> {
 
   /**
    * @param maxItems - items per write at most: a number, or a BatchSizer that sizes each write
-   *   from the time the last ones took (on SQLite, where a write holds the event loop).
+   *   from the times the writer records (on SQLite, where a write holds the event loop; the
+   *   writer times its transaction, not the wait for the connection).
    */
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
@@ -46,17 +47,12 @@ export class GroupCommit<T> {
     // without yielding to I/O, so without this pause every write would hold a single item.
     await yieldToEventLoop();
     while (this.waiting.length > 0) {
-      const sizer =
-        typeof this.maxItems === 'number' ? undefined : this.maxItems;
       const group = this.waiting.splice(
         0,
-        sizer?.size ?? (this.maxItems as number),
+        typeof this.maxItems === 'number' ? this.maxItems : this.maxItems.size,
       );
       try {
-        const items = group.map(w => w.item);
-        await (sizer
-          ? sizer.time(items.length, () => this.write(items))
-          : this.write(items));
+        await this.write(group.map(w => w.item));
         group.forEach(w => w.resolve());
         await yieldToEventLoop();
       } catch (error) {

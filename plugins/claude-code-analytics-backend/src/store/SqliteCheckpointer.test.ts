@@ -112,6 +112,9 @@ describe('SqliteCheckpointer', () => {
     expect(logger.error).toHaveBeenCalledWith(
       expect.stringContaining('SQLite checkpoints run on commit again'),
     );
+    // Shutdown does not wait for a thread that is already gone.
+    await expect(checkpointer!.stop()).resolves.toBeUndefined();
+    expect(await autocheckpoint(knex)).toBe(1000);
   });
 
   it('does not start on a file that does not exist', async () => {

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /** SQLite's own checkpoint threshold (pages), restored when the thread cannot run. */
@@ -34,6 +35,21 @@ parentPort.on('message', message => {
 parentPort.postMessage({ type: 'ready' });
 `;
 
+/**
+ * The better-sqlite3 that knex loads (resolved from knex's own location, as knex requires it), or
+ * the one this package resolves; undefined when neither can be found.
+ */
+function resolveDriver(): string | undefined {
+  for (const paths of [[path.dirname(require.resolve('knex'))], undefined]) {
+    try {
+      return require.resolve('better-sqlite3', paths ? { paths } : undefined);
+    } catch {
+      // Try the next place.
+    }
+  }
+  return undefined;
+}
+
 export type CheckpointReport = {
   busy: number;
   /** Frames in the log. */
@@ -55,6 +71,8 @@ export type CheckpointReport = {
  */
 export class SqliteCheckpointer {
   private stopped = false;
+  /** The thread is gone (stopped, failed or exited). */
+  private exited = false;
   /** The main connection's autocheckpoint was turned off (so it is turned on again at the end). */
   private took = false;
   private lastReport: CheckpointReport | undefined;
@@ -91,10 +109,17 @@ export class SqliteCheckpointer {
     ) {
       return undefined;
     }
+    const driver = resolveDriver();
+    if (!driver) {
+      logger.warn(
+        'SQLite checkpoints run on commit: better-sqlite3 could not be resolved for the checkpoint thread',
+      );
+      return undefined;
+    }
     const worker = new Worker(THREAD, {
       eval: true,
       workerData: {
-        driver: require.resolve('better-sqlite3'),
+        driver,
         filename,
         intervalMs: options.intervalMs ?? 1000,
       },
@@ -118,6 +143,7 @@ export class SqliteCheckpointer {
         checkpointer.restoreAutocheckpoint();
       });
       worker.once('exit', code => {
+        checkpointer.exited = true;
         if (!checkpointer.stopped) {
           logger.error(
             `SQLite checkpoints run on commit again: the checkpoint thread exited (${code})`,
@@ -132,8 +158,13 @@ export class SqliteCheckpointer {
     if (!ready) {
       return undefined;
     }
-    await knex.raw('PRAGMA wal_autocheckpoint = 0');
+    // Taken before the pragma: a thread that dies from here on gives checkpoints back.
     checkpointer.took = true;
+    await knex.raw('PRAGMA wal_autocheckpoint = 0');
+    if (checkpointer.exited) {
+      await checkpointer.restoreAutocheckpoint();
+      return undefined;
+    }
     return checkpointer;
   }
 
@@ -159,9 +190,11 @@ export class SqliteCheckpointer {
       return;
     }
     this.stopped = true;
-    const exited = new Promise(resolve => this.worker.once('exit', resolve));
-    this.worker.postMessage('stop');
-    await exited;
+    if (!this.exited) {
+      const exited = new Promise(resolve => this.worker.once('exit', resolve));
+      this.worker.postMessage('stop');
+      await exited;
+    }
     await this.restoreAutocheckpoint();
   }
 

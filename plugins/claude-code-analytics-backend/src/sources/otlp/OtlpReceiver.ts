@@ -55,6 +55,7 @@ function encodeProtobufResponse(rejected: number, message: string): Buffer {
  */
 export class OtlpReceiver {
   private readonly commits: GroupCommit<OtlpBatch>;
+  private readonly sizer: BatchSizer;
   /** Exports admitted and not answered yet. */
   private pending = 0;
 
@@ -67,10 +68,8 @@ export class OtlpReceiver {
   ) {
     // On SQLite a write holds the event loop: writes are sized to stay short (BatchSizer), since
     // an event loop held for long stretches also accepts new connections slowly.
-    this.commits = new GroupCommit(
-      batches => this.write(batches),
-      BatchSizer.forDatabase(knex, { max: 500, min: 1 }),
-    );
+    this.sizer = BatchSizer.forDatabase(knex, { max: 500, min: 1 });
+    this.commits = new GroupCommit(batches => this.write(batches), this.sizer);
   }
 
   /**
@@ -84,6 +83,8 @@ export class OtlpReceiver {
     const records = batches.flatMap(b => b.records);
     const events = batches.flatMap(b => b.events);
     await this.knex.transaction(async tx => {
+      // Timed inside the transaction: not the wait for SQLite's one connection.
+      const started = performance.now();
       const groups: SessionGroup[] = [];
       if (points.length > 0) {
         groups.push(...(await storeMetricPoints(tx, points)).groups);
@@ -111,6 +112,7 @@ export class OtlpReceiver {
           last_success_at: now,
           rows: tx.raw('?? + ?', ['source_status.rows', batches.length]),
         });
+      this.sizer.record(batches.length, performance.now() - started);
     });
   }
 
