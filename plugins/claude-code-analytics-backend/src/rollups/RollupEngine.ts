@@ -160,28 +160,39 @@ export class RollupEngine {
   }
 
   private async processUserQueue() {
+    await this.drainQueue('rollup_user_queue', async (tx, queued) => {
+      for (const [date, users] of groupByDate(queued)) {
+        for (const chunk of chunked(users, USERS_PER_STATEMENT)) {
+          await this.recomputeUsersOnDate(tx, date, chunk);
+        }
+      }
+    });
+  }
+
+  /**
+   * Processes a rollup queue a batch per transaction until it is empty or the engine stops,
+   * yielding to the event loop between batches; each batch's entries are removed in its
+   * transaction, and on SQLite its size follows the time the last ones took (BatchSizer).
+   */
+  private async drainQueue(
+    table: 'rollup_user_queue' | 'rollup_entity_queue',
+    recompute: (tx: Knex.Transaction, queued: QueuedDay[]) => Promise<void>,
+  ) {
     const sizer = BatchSizer.forDatabase(this.knex, { max: BATCH });
     for (;;) {
       await yieldToEventLoop();
-      const queued = await readQueue(
-        this.knex,
-        'rollup_user_queue',
-        sizer.size,
-      );
+      const queued = await readQueue(this.knex, table, sizer.size);
       if (queued.length === 0 || this.stopped) {
         return;
       }
       await this.knex.transaction(async tx => {
         // Timed inside the transaction: not the wait for SQLite's one connection.
         const started = performance.now();
-        for (const [date, users] of groupByDate(queued)) {
-          for (const chunk of chunked(users, USERS_PER_STATEMENT)) {
-            await this.recomputeUsersOnDate(tx, date, chunk);
-          }
-        }
-        await dequeue(tx, 'rollup_user_queue', queued);
+        await recompute(tx, queued);
+        await dequeue(tx, table, queued);
         sizer.record(queued.length, performance.now() - started);
       });
+      this.logger.debug(`Rolled up ${queued.length} days of ${table}`);
     }
   }
 
@@ -385,37 +396,21 @@ export class RollupEngine {
   }
 
   private async processEntityQueue() {
-    const sizer = BatchSizer.forDatabase(this.knex, { max: BATCH });
-    for (;;) {
-      await yieldToEventLoop();
-      const queued = await readQueue(
-        this.knex,
-        'rollup_entity_queue',
-        sizer.size,
-      );
-      if (queued.length === 0 || this.stopped) {
-        return;
-      }
-      await this.knex.transaction(async tx => {
-        const started = performance.now();
-        for (const { dates, refs } of groupDatesOfSameEntities(queued)) {
-          for (const entityChunk of chunked(refs, ENTITIES_PER_STATEMENT)) {
-            for (const dateChunk of chunked(
-              dates,
-              Math.max(
-                1,
-                Math.floor(ENTITY_DAYS_PER_STATEMENT / entityChunk.length),
-              ),
-            )) {
-              await this.recomputeEntitiesOnDates(tx, dateChunk, entityChunk);
-            }
+    await this.drainQueue('rollup_entity_queue', async (tx, queued) => {
+      for (const { dates, refs } of groupDatesOfSameEntities(queued)) {
+        for (const entityChunk of chunked(refs, ENTITIES_PER_STATEMENT)) {
+          for (const dateChunk of chunked(
+            dates,
+            Math.max(
+              1,
+              Math.floor(ENTITY_DAYS_PER_STATEMENT / entityChunk.length),
+            ),
+          )) {
+            await this.recomputeEntitiesOnDates(tx, dateChunk, entityChunk);
           }
         }
-        await dequeue(tx, 'rollup_entity_queue', queued);
-        sizer.record(queued.length, performance.now() - started);
-      });
-      this.logger.debug(`Rolled up ${queued.length} entity-days`);
-    }
+      }
+    });
   }
 
   /**

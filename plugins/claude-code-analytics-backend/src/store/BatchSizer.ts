@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isSqlite } from './isSqlite';
 
 /**
  * How long one batch of work may hold SQLite (and so the event loop), in milliseconds. Short
@@ -35,12 +36,10 @@ export class BatchSizer {
   }
 
   static forDatabase(knex: Knex, options: { max: number; min?: number }) {
-    const client = String(knex.client.config.client);
-    const sqlite = client === 'better-sqlite3' || client === 'sqlite3';
     return new BatchSizer(
       options.max,
       Math.min(options.max, options.min ?? 10),
-      sqlite ? SQLITE_BATCH_TARGET_MS : undefined,
+      isSqlite(knex) ? SQLITE_BATCH_TARGET_MS : undefined,
     );
   }
 

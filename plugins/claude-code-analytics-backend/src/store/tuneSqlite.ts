@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isSqlite } from './isSqlite';
 
 /**
  * The page cache of the connection, in KiB: SQLite's default is 2 MiB, which at a year of an
@@ -14,8 +15,7 @@ export const SQLITE_CACHE_KIB = 65536;
  * connection to SQLite, which these settings apply to. Nothing to do on other databases.
  */
 export async function tuneSqlite(knex: Knex): Promise<void> {
-  const client = String(knex.client.config.client);
-  if (client !== 'better-sqlite3' && client !== 'sqlite3') {
+  if (!isSqlite(knex)) {
     return;
   }
   await knex.raw('PRAGMA journal_mode = WAL');
