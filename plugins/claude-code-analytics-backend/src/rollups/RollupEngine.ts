@@ -5,8 +5,6 @@ import { DEFAULT_PRICING, PricingOptions } from '../ingestion/PricingOptions';
 import { resumQueuedSessionGroups } from '../ingestion/sessionSumQueue';
 import { BatchSizer } from '../store/BatchSizer';
 import { chunked } from '../store/chunked';
-import { dayBit, monthOf } from '../store/activeDays';
-import { insertRows } from '../store/insertRows';
 import { replaceRows } from '../store/replaceRows';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
 import {
@@ -20,6 +18,7 @@ import {
 } from '../store/tables';
 import { attributeUsage } from './attributeUsage';
 import { DeliveryRollups } from './DeliveryRollups';
+import { markActiveDays } from './markActiveDays';
 import { RawUserDay, reconcileUserDay } from './reconcileUserDay';
 import {
   dequeue,
@@ -330,7 +329,7 @@ export class RollupEngine {
     }
 
     await replaceRows(tx, 'usage_facts', FACT_KEY, storedFacts, facts);
-    await this.markActiveDays(tx, date, userRefs, activeUsers);
+    await markActiveDays(tx, date, userRefs, activeUsers);
     await replaceRows(
       tx,
       'usage_model_facts',
@@ -358,41 +357,6 @@ export class RollupEngine {
       tx,
       [...entities].map(entity => ({ ref: entity, date })),
     );
-  }
-
-  /**
-   * Sets or clears the day in the users' active-day masks (`user_active_months`), from which the
-   * cards count active members of a range.
-   */
-  private async markActiveDays(
-    tx: Knex.Transaction,
-    date: string,
-    userRefs: string[],
-    activeUsers: Set<string>,
-  ) {
-    const month = monthOf(date);
-    const bit = dayBit(date);
-    const masks = new Map<string, number>();
-    for (const chunk of chunked(userRefs, USERS_PER_STATEMENT)) {
-      for (const row of await tx('user_active_months')
-        .select('user_ref', 'days')
-        .where('month', month)
-        .whereIn('user_ref', chunk)) {
-        masks.set(row.user_ref, Number(row.days));
-      }
-    }
-    const rows = [];
-    for (const userRef of userRefs) {
-      const before = masks.get(userRef) ?? 0;
-      const after = activeUsers.has(userRef) ? before | bit : before & ~bit;
-      if (after !== before) {
-        rows.push({ user_ref: userRef, month, days: after });
-      }
-    }
-    await insertRows(tx, 'user_active_months', rows, {
-      onConflict: ['user_ref', 'month'],
-      merge: ['days'],
-    });
   }
 
   private async processEntityQueue() {

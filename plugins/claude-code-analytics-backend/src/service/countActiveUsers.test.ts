@@ -30,6 +30,16 @@ async function activeFromFacts(
   return toNumber(n);
 }
 
+/** Each person's first, last and prior active day, as kept beside the masks. */
+async function spans(knex: Knex): Promise<Array<Array<string | null>>> {
+  return (await knex('user_active_spans').orderBy('user_ref')).map(row => [
+    row.user_ref.replace('user:default/', ''),
+    row.first_date,
+    row.last_date,
+    row.prior_date,
+  ]);
+}
+
 async function indexTeam(knex: Knex) {
   await knex('user_identities').insert(
     PEOPLE.map(p => ({
@@ -73,6 +83,7 @@ const RANGES = [
   ['2026-03-31', '2026-04-30'],
   ['2025-12-01', '2026-12-31'],
   ['2026-01-15', '2026-03-15'],
+  ['2026-02-16', '2026-02-27'],
 ].map(([from, to]) => ({ from, to, days: 1 }));
 
 describe('countActiveUsers', () => {
@@ -118,7 +129,13 @@ describe('countActiveUsers', () => {
         DEFAULT_PRICING,
       );
       await rollups.run();
-      await check([1, 0, 2, 0, 2, 2, 0, 1, 4, 4]);
+      await check([1, 0, 2, 0, 2, 2, 0, 1, 4, 4, 0]);
+      expect(await spans(knex)).toEqual([
+        ['ada', '2026-01-31', '2026-01-31', null],
+        ['barbara', '2026-03-01', '2026-03-01', null],
+        ['grace', '2026-02-01', '2026-03-31', '2026-02-01'],
+        ['linus', '2026-02-28', '2026-02-28', null],
+      ]);
 
       // Ada's day is withdrawn (an empty day replaces it) and Linus works on the 15th of March.
       await writeUsageDays(
@@ -131,12 +148,65 @@ describe('countActiveUsers', () => {
         DEFAULT_PRICING,
       );
       await rollups.run();
-      await check([0, 0, 1, 0, 2, 2, 1, 1, 3, 3]);
+      await check([0, 0, 1, 0, 2, 2, 1, 1, 3, 3, 0]);
+      expect(await spans(knex)).toEqual([
+        ['barbara', '2026-03-01', '2026-03-01', null],
+        ['grace', '2026-02-01', '2026-03-31', '2026-02-01'],
+        ['linus', '2026-02-28', '2026-03-15', '2026-02-28'],
+      ]);
+
+      // Grace works on two days inside her span: a range between her first and her prior day is
+      // read from the masks (the 4th finds her there, the last does not).
+      await writeUsageDays(
+        knex,
+        'import',
+        [used('grace', '2026-02-15'), used('grace', '2026-03-10')],
+        DEFAULT_PRICING,
+      );
+      await rollups.run();
+      await check([0, 0, 1, 1, 2, 2, 2, 1, 3, 3, 0]);
+      expect((await spans(knex))[1]).toEqual([
+        'grace',
+        '2026-02-01',
+        '2026-03-31',
+        '2026-03-10',
+      ]);
+
+      // Her last day is withdrawn: her span is read again from the masks.
+      await writeUsageDays(
+        knex,
+        'import',
+        [{ ...used('grace', '2026-03-31'), models: [] }],
+        DEFAULT_PRICING,
+      );
+      await rollups.run();
+      await check([0, 0, 1, 1, 2, 2, 2, 0, 3, 3, 0]);
+      expect(await spans(knex)).toEqual([
+        ['barbara', '2026-03-01', '2026-03-01', null],
+        ['grace', '2026-02-01', '2026-03-10', '2026-02-15'],
+        ['linus', '2026-02-28', '2026-03-15', '2026-02-28'],
+      ]);
+
+      // And then her prior day: the one before it takes its place.
+      await writeUsageDays(
+        knex,
+        'import',
+        [{ ...used('grace', '2026-02-15'), models: [] }],
+        DEFAULT_PRICING,
+      );
+      await rollups.run();
+      await check([0, 0, 1, 0, 2, 2, 2, 0, 3, 3, 0]);
+      expect((await spans(knex))[1]).toEqual([
+        'grace',
+        '2026-02-01',
+        '2026-03-10',
+        '2026-02-01',
+      ]);
     },
   );
 
   it.each(databases.eachSupportedId())(
-    'finds the active days of usage rolled up before the migration that adds the masks, %p',
+    'finds the active days of usage rolled up before the migrations that add the masks and spans, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       await migrateUpToBefore(knex, '20261125220000_user_active_months.js');
@@ -175,6 +245,10 @@ describe('countActiveUsers', () => {
         ['user:default/ada', '2026-01', 2 ** 30],
         ['user:default/ada', '2026-02', 1],
         ['user:default/grace', '2026-02', 2 ** 27],
+      ]);
+      expect(await spans(knex)).toEqual([
+        ['ada', '2026-01-31', '2026-02-01', '2026-01-31'],
+        ['grace', '2026-02-28', '2026-02-28', null],
       ]);
     },
   );

@@ -40,6 +40,7 @@ const TABLES = [
   'session_event_totals',
   'user_active_months',
   'delivery_repositories',
+  'user_active_spans',
 ];
 
 describe('migrations', () => {
