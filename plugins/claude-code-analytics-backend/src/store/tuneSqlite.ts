@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { cacheSqliteStatements } from './cacheSqliteStatements';
 import { isSqlite } from './isSqlite';
 
 /**
@@ -11,13 +12,15 @@ export const SQLITE_CACHE_KIB = 65536;
 /**
  * On SQLite (the embedded default), a write-ahead log with normal synchronisation: commits no longer
  * wait for two file syncs each, readers do not block the writer, and a crash can lose at most the
- * last commits, never corrupt the file; and a page cache sized for a year of history. Knex keeps one
- * connection to SQLite, which these settings apply to. Nothing to do on other databases.
+ * last commits, never corrupt the file; a page cache sized for a year of history; and prepared
+ * statements kept for the next query of the same SQL. Knex keeps one connection to SQLite, which
+ * these settings apply to. Nothing to do on other databases.
  */
 export async function tuneSqlite(knex: Knex): Promise<void> {
   if (!isSqlite(knex)) {
     return;
   }
+  cacheSqliteStatements(knex);
   await knex.raw('PRAGMA journal_mode = WAL');
   await knex.raw('PRAGMA synchronous = NORMAL');
   await knex.raw(`PRAGMA cache_size = -${SQLITE_CACHE_KIB}`);

@@ -1,0 +1,115 @@
+import Database from 'better-sqlite3';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { cacheSqliteStatements } from './cacheSqliteStatements';
+
+jest.setTimeout(60_000);
+
+describe('cacheSqliteStatements', () => {
+  const databases = createTestDatabases();
+  const ids = databases.eachSupportedId();
+  const sqlite = ids.filter(([id]) => id.startsWith('SQLITE'));
+
+  afterEach(() => jest.restoreAllMocks());
+
+  /** The SQL of every statement SQLite prepared, in order. */
+  function recordPrepares(): string[] {
+    const prepared: string[] = [];
+    const prepare = Database.prototype.prepare;
+    jest
+      .spyOn(Database.prototype, 'prepare')
+      .mockImplementation(function spy(this: Database.Database, sql: string) {
+        prepared.push(sql);
+        return prepare.call(this, sql);
+      });
+    return prepared;
+  }
+
+  it.each(sqlite)(
+    'prepares a statement once for queries of the same SQL, whatever their values, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const prepared = recordPrepares();
+      cacheSqliteStatements(knex);
+      const answers = [];
+      for (const n of [1, 2, 3, 4]) {
+        answers.push((await knex.raw('select ? + 1 as n', [n]))[0].n);
+      }
+      expect(answers).toEqual([2, 3, 4, 5]);
+      expect(prepared.filter(sql => sql === 'select ? + 1 as n')).toHaveLength(
+        1,
+      );
+    },
+  );
+
+  it.each(sqlite)(
+    'keeps the most recently used statements up to the bound, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const prepared = recordPrepares();
+      cacheSqliteStatements(knex, 2);
+      for (const sql of [
+        'select 1 as a',
+        'select 2 as b',
+        'select 1 as a',
+        'select 3 as c',
+        'select 2 as b',
+        'select 1 as a',
+      ]) {
+        await knex.raw(sql);
+      }
+      // b was the least recently used when c came, then a when b came again.
+      expect(prepared).toEqual([
+        'select 1 as a',
+        'select 2 as b',
+        'select 3 as c',
+        'select 2 as b',
+        'select 1 as a',
+      ]);
+    },
+  );
+
+  it.each(sqlite)(
+    'answers a kept statement from the schema of the moment, in and out of transactions, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      cacheSqliteStatements(knex);
+      await knex.schema.createTable('kept', table => table.integer('a'));
+      await knex('kept').insert({ a: 1 });
+      expect(await knex('kept').select('*')).toEqual([{ a: 1 }]);
+      await knex.schema.alterTable('kept', table => table.integer('b'));
+      expect(await knex('kept').select('*')).toEqual([{ a: 1, b: null }]);
+
+      await expect(
+        knex.transaction(async tx => {
+          await tx('kept').insert({ a: 2, b: 2 });
+          expect(await tx('kept').count({ n: '*' })).toEqual([{ n: 2 }]);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await knex('kept').count({ n: '*' })).toEqual([{ n: 1 }]);
+    },
+  );
+
+  it.each(sqlite)(
+    'gives a kept statement back in the integer mode of the connection after a query asked for big integers, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      cacheSqliteStatements(knex);
+      const query = () => knex.raw('select 7 as n');
+      expect(await query().options({ safeIntegers: true })).toEqual([
+        { n: 7n },
+      ]);
+      expect(await query()).toEqual([{ n: 7 }]);
+    },
+  );
+
+  it.each(ids.filter(([id]) => !id.startsWith('SQLITE')))(
+    'leaves other databases alone, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const acquire = knex.client.acquireConnection;
+      cacheSqliteStatements(knex);
+      expect(knex.client.acquireConnection).toBe(acquire);
+    },
+  );
+});
