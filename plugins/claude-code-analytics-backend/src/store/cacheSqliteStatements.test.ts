@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { cacheSqliteStatements } from './cacheSqliteStatements';
 
@@ -11,14 +11,17 @@ describe('cacheSqliteStatements', () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  /** The SQL of every statement SQLite prepared, in order. */
-  function recordPrepares(): string[] {
+  /** The SQL of every statement SQLite prepared on knex's connection, in order. */
+  async function recordPrepares(knex: Knex): Promise<string[]> {
+    const connection = await knex.client.acquireConnection();
+    const database = Object.getPrototypeOf(connection);
+    await knex.client.releaseConnection(connection);
     const prepared: string[] = [];
-    const prepare = Database.prototype.prepare;
+    const prepare = database.prepare;
     jest
-      .spyOn(Database.prototype, 'prepare')
-      .mockImplementation(function spy(this: Database.Database, sql: string) {
-        prepared.push(sql);
+      .spyOn(database, 'prepare')
+      .mockImplementation(function spy(this: unknown, sql: unknown) {
+        prepared.push(String(sql));
         return prepare.call(this, sql);
       });
     return prepared;
@@ -28,7 +31,7 @@ describe('cacheSqliteStatements', () => {
     'prepares a statement once for queries of the same SQL, whatever their values, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const prepared = recordPrepares();
+      const prepared = await recordPrepares(knex);
       cacheSqliteStatements(knex);
       const answers = [];
       for (const n of [1, 2, 3, 4]) {
@@ -45,7 +48,7 @@ describe('cacheSqliteStatements', () => {
     'keeps the most recently used statements up to the bound, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const prepared = recordPrepares();
+      const prepared = await recordPrepares(knex);
       cacheSqliteStatements(knex, 2);
       for (const sql of [
         'select 1 as a',
