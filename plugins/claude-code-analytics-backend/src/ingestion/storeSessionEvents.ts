@@ -1,10 +1,10 @@
-import { DateTime } from 'luxon';
 import { Knex } from 'knex';
 import { inTransaction } from '../store/inTransaction';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
 import { SessionEventRow } from '../store/tables';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
+import { readUtcTimestamp } from './readUtcTimestamp';
 import { SessionGroup, sessionGroupKey } from './sessionGroup';
 import { addEventTotals, lockSessionWrites } from './sessionTotals';
 import { SessionEvent } from './types';
@@ -22,8 +22,8 @@ function storedInteger(value: number | undefined): number | null {
 
 /** The row of an event: the columns are picked one by one, so nothing else can be stored. */
 function toRow(event: SessionEvent): SessionEventRow | undefined {
-  const time = DateTime.fromISO(event.timestamp, { zone: 'utc' });
-  if (!time.isValid) {
+  const time = readUtcTimestamp(event.timestamp);
+  if (!time) {
     return undefined;
   }
   return {
@@ -33,7 +33,7 @@ function toRow(event: SessionEvent): SessionEventRow | undefined {
     identity: event.identity
       ? normalizeIdentity(event.identity)
       : `session:${event.sessionId}`,
-    date: time.toISODate()!,
+    date: time.date,
     provider: event.provider,
     repository: event.repository ? normalizeRepository(event.repository) : '',
     kind: event.kind,

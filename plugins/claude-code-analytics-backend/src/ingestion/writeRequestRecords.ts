@@ -1,5 +1,4 @@
 import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
-import { DateTime } from 'luxon';
 import { Knex } from 'knex';
 import { inTransaction } from '../store/inTransaction';
 import { chunked } from '../store/chunked';
@@ -8,6 +7,7 @@ import { addRequestTotals, lockSessionWrites } from './sessionTotals';
 import { toNumber } from '../store/tables';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { PricingOptions } from './PricingOptions';
+import { readUtcTimestamp } from './readUtcTimestamp';
 import {
   SessionGroup,
   sessionGroupKey,
@@ -60,8 +60,8 @@ function toRow(
   now: Date,
 ): SessionRequestRow | undefined {
   const key = requestKey(record);
-  const timestamp = DateTime.fromISO(record.timestamp, { zone: 'utc' });
-  if (!key || !timestamp.isValid) {
+  const time = readUtcTimestamp(record.timestamp);
+  if (!key || !time) {
     return undefined;
   }
   return {
@@ -69,8 +69,8 @@ function toRow(
     session_id: record.sessionId,
     request_id: record.requestId ?? null,
     message_id: record.messageId ?? null,
-    timestamp: timestamp.toISO()!,
-    date: timestamp.toISODate()!,
+    timestamp: time.timestamp,
+    date: time.date,
     // Usage without an identity is kept under its session, listed as unmapped, never dropped.
     identity: record.identity
       ? normalizeIdentity(record.identity)
