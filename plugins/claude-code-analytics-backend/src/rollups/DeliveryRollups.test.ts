@@ -15,6 +15,7 @@ import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { startAnalyticsBackend } from '../__testUtils__/startAnalyticsBackend';
 import { withinSketchAccuracy } from '../__testUtils__/withinSketchAccuracy';
+import { migrateStore } from '../store/migrateStore';
 import {
   DeliveryRollups,
   enqueueDeliveryEntityDays,
@@ -761,6 +762,45 @@ describe('DeliveryRollups', () => {
       }).run();
       expect(await withDays()).toEqual(before.slice(1));
       expect(await listed()).toEqual(before.slice(1));
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stops after its current batch when asked, leaving the rest queued, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      const repositories = Array.from(
+        { length: 120 },
+        (_, i) => `acme/r${String(i).padStart(3, '0')}`,
+      );
+      const logger = mockServices.logger.mock();
+      await enqueueDeliveryRepositories(knex, repositories);
+
+      await DeliveryRollups.create({ knex, logger }).run({
+        stopped: () => true,
+      });
+      expect(await queued(knex)).toEqual({ repositories: 120, entityDays: 0 });
+
+      let batches = 0;
+      await DeliveryRollups.create({ knex, logger }).run({
+        stopped: () => batches++ > 0,
+      });
+      const left = (await queued(knex)).repositories;
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThan(120);
+      // The entries left are the last ones in the queue's order: the first batch was taken whole.
+      expect(
+        (
+          await knex('delivery_repository_queue')
+            .select('repository')
+            .orderBy('repository')
+        ).map(row => row.repository),
+      ).toEqual(repositories.slice(120 - left));
+
+      await DeliveryRollups.create({ knex, logger }).run();
+      expect(await queued(knex)).toEqual({ repositories: 0, entityDays: 0 });
       await knex.destroy();
     },
   );

@@ -12,12 +12,14 @@ import {
 } from 'backstage-plugin-claude-code-analytics-common';
 import { DateTime } from 'luxon';
 import { Knex } from 'knex';
+import { BatchSizer } from '../store/BatchSizer';
 import { chunked } from '../store/chunked';
 import { toNumber } from '../store/tables';
+import { yieldToEventLoop } from '../store/yieldToEventLoop';
 
-/** Repositories summarised per transaction. */
+/** Repositories summarised per transaction at most. */
 const REPOSITORIES_PER_BATCH = 50;
-/** Entity-days merged per transaction, all of one month. */
+/** Entity-days merged per transaction at most, all of one month. */
 const ENTITY_DAYS_PER_BATCH = 5000;
 /** Bound parameters per `IN` list, under the limits of SQLite and PostgreSQL. */
 const CHUNK = 500;
@@ -62,6 +64,17 @@ function add<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
     map.set(key, set);
   }
   set.add(value);
+}
+
+/** Runs a batch that returns how many items it took, and records its time in the sizer. */
+async function timed(
+  sizer: BatchSizer,
+  batch: () => Promise<number>,
+): Promise<number> {
+  const started = performance.now();
+  const items = await batch();
+  sizer.record(items, performance.now() - started);
+  return items;
 }
 
 function lastDayOfMonth(month: string): string {
@@ -445,11 +458,24 @@ export class DeliveryRollups {
     return new DeliveryRollups(options.knex, options.logger);
   }
 
-  /** Processes everything queued: repositories first, then the entity-days they queued. */
-  async run(): Promise<void> {
-    for (;;) {
+  /**
+   * Processes everything queued: repositories first, then the entity-days they queued. A batch per
+   * transaction, yielding to the event loop between batches, sized on SQLite to the time the last
+   * ones took (BatchSizer); when `stopped` says so (the backend shuts down), it returns after the
+   * current batch and the rest stays queued.
+   */
+  async run(options: { stopped?: () => boolean } = {}): Promise<void> {
+    const stopped = options.stopped ?? (() => false);
+    const repositorySizer = BatchSizer.forDatabase(this.knex, {
+      max: REPOSITORIES_PER_BATCH,
+      min: 1,
+    });
+    while (!stopped()) {
+      await yieldToEventLoop();
       const repositories = await this.knex.transaction(tx =>
-        this.summarizeQueuedRepositories(tx),
+        timed(repositorySizer, () =>
+          this.summarizeQueuedRepositories(tx, repositorySizer.size),
+        ),
       );
       if (repositories === 0) {
         break;
@@ -458,9 +484,15 @@ export class DeliveryRollups {
         `Summarised the delivery of ${repositories} repositories`,
       );
     }
-    for (;;) {
+    const entitySizer = BatchSizer.forDatabase(this.knex, {
+      max: ENTITY_DAYS_PER_BATCH,
+    });
+    while (!stopped()) {
+      await yieldToEventLoop();
       const entityDays = await this.knex.transaction(tx =>
-        this.mergeQueuedEntityDays(tx),
+        timed(entitySizer, () =>
+          this.mergeQueuedEntityDays(tx, entitySizer.size),
+        ),
       );
       if (entityDays === 0) {
         break;
@@ -471,6 +503,7 @@ export class DeliveryRollups {
 
   private async summarizeQueuedRepositories(
     tx: Knex.Transaction,
+    limit: number,
   ): Promise<number> {
     const queued: Array<Queued<{ repository: string }>> = (
       await lockEntries(
@@ -478,7 +511,7 @@ export class DeliveryRollups {
         tx('delivery_repository_queue')
           .select('repository', 'enqueued_at')
           .orderBy('repository')
-          .limit(REPOSITORIES_PER_BATCH),
+          .limit(limit),
       )
     ).map(row => ({
       repository: row.repository,
@@ -543,7 +576,10 @@ export class DeliveryRollups {
     return queued.length;
   }
 
-  private async mergeQueuedEntityDays(tx: Knex.Transaction): Promise<number> {
+  private async mergeQueuedEntityDays(
+    tx: Knex.Transaction,
+    limit: number,
+  ): Promise<number> {
     const first = await tx('delivery_entity_queue')
       .min({ date: 'date' })
       .first();
@@ -562,7 +598,7 @@ export class DeliveryRollups {
             { column: 'entity_ref', order: 'asc' },
             { column: 'date', order: 'asc' },
           ])
-          .limit(ENTITY_DAYS_PER_BATCH),
+          .limit(limit),
       )
     ).map(row => ({
       ref: row.entity_ref,

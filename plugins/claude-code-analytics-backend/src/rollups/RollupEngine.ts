@@ -115,7 +115,7 @@ export class RollupEngine {
           await resumQueuedSessionGroups(this.knex, this.pricing);
           await this.processUserQueue();
           await this.processEntityQueue();
-          await this.delivery?.run();
+          await this.delivery?.run({ stopped: () => this.stopped });
         } while (this.again && !this.stopped);
       } finally {
         this.lastRunMs = Date.now() - started;
