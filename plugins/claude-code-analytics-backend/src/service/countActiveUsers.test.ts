@@ -99,7 +99,13 @@ describe('countActiveUsers', () => {
         knex,
         logger: mockServices.logger.mock(),
       });
-      const check = async (expected: number[]) => {
+      /** Writes some days, rolls them up, and checks the counts of every range and the spans. */
+      const step = async (
+        days: Parameters<typeof writeUsageDays>[2],
+        expected: { counts: number[]; spans: Array<Array<string | null>> },
+      ) => {
+        await writeUsageDays(knex, 'import', days, DEFAULT_PRICING);
+        await rollups.run();
         const counts = [];
         for (const range of RANGES) {
           const { activeUsers, activeMembers } = await countActiveUsers(
@@ -113,12 +119,15 @@ describe('countActiveUsers', () => {
           counts.push(activeUsers);
         }
         // The figures themselves, so that both sides cannot be wrong the same way.
-        expect(counts).toEqual(expected);
+        expect(counts).toEqual(expected.counts);
+        expect(await spans(knex)).toEqual(expected.spans);
       };
+      const withdrawn = (person: string, date: string) => ({
+        ...used(person, date),
+        models: [],
+      });
 
-      await writeUsageDays(
-        knex,
-        'import',
+      await step(
         [
           used('ada', '2026-01-31'),
           used('grace', '2026-02-01'),
@@ -126,82 +135,60 @@ describe('countActiveUsers', () => {
           used('linus', '2026-02-28'),
           used('barbara', '2026-03-01'),
         ],
-        DEFAULT_PRICING,
+        {
+          counts: [1, 0, 2, 0, 2, 2, 0, 1, 4, 4, 0],
+          spans: [
+            ['ada', '2026-01-31', '2026-01-31', null],
+            ['barbara', '2026-03-01', '2026-03-01', null],
+            ['grace', '2026-02-01', '2026-03-31', '2026-02-01'],
+            ['linus', '2026-02-28', '2026-02-28', null],
+          ],
+        },
       );
-      await rollups.run();
-      await check([1, 0, 2, 0, 2, 2, 0, 1, 4, 4, 0]);
-      expect(await spans(knex)).toEqual([
-        ['ada', '2026-01-31', '2026-01-31', null],
-        ['barbara', '2026-03-01', '2026-03-01', null],
-        ['grace', '2026-02-01', '2026-03-31', '2026-02-01'],
-        ['linus', '2026-02-28', '2026-02-28', null],
-      ]);
 
       // Ada's day is withdrawn (an empty day replaces it) and Linus works on the 15th of March.
-      await writeUsageDays(
-        knex,
-        'import',
-        [
-          { ...used('ada', '2026-01-31'), models: [] },
-          used('linus', '2026-03-15'),
-        ],
-        DEFAULT_PRICING,
+      await step(
+        [withdrawn('ada', '2026-01-31'), used('linus', '2026-03-15')],
+        {
+          counts: [0, 0, 1, 0, 2, 2, 1, 1, 3, 3, 0],
+          spans: [
+            ['barbara', '2026-03-01', '2026-03-01', null],
+            ['grace', '2026-02-01', '2026-03-31', '2026-02-01'],
+            ['linus', '2026-02-28', '2026-03-15', '2026-02-28'],
+          ],
+        },
       );
-      await rollups.run();
-      await check([0, 0, 1, 0, 2, 2, 1, 1, 3, 3, 0]);
-      expect(await spans(knex)).toEqual([
-        ['barbara', '2026-03-01', '2026-03-01', null],
-        ['grace', '2026-02-01', '2026-03-31', '2026-02-01'],
-        ['linus', '2026-02-28', '2026-03-15', '2026-02-28'],
-      ]);
 
       // Grace works on two days inside her span: a range between her first and her prior day is
       // read from the masks (the 4th finds her there, the last does not).
-      await writeUsageDays(
-        knex,
-        'import',
-        [used('grace', '2026-02-15'), used('grace', '2026-03-10')],
-        DEFAULT_PRICING,
-      );
-      await rollups.run();
-      await check([0, 0, 1, 1, 2, 2, 2, 1, 3, 3, 0]);
-      expect((await spans(knex))[1]).toEqual([
-        'grace',
-        '2026-02-01',
-        '2026-03-31',
-        '2026-03-10',
-      ]);
+      await step([used('grace', '2026-02-15'), used('grace', '2026-03-10')], {
+        counts: [0, 0, 1, 1, 2, 2, 2, 1, 3, 3, 0],
+        spans: [
+          ['barbara', '2026-03-01', '2026-03-01', null],
+          ['grace', '2026-02-01', '2026-03-31', '2026-03-10'],
+          ['linus', '2026-02-28', '2026-03-15', '2026-02-28'],
+        ],
+      });
 
       // Her last day is withdrawn: her span is read again from the masks.
-      await writeUsageDays(
-        knex,
-        'import',
-        [{ ...used('grace', '2026-03-31'), models: [] }],
-        DEFAULT_PRICING,
-      );
-      await rollups.run();
-      await check([0, 0, 1, 1, 2, 2, 2, 0, 3, 3, 0]);
-      expect(await spans(knex)).toEqual([
-        ['barbara', '2026-03-01', '2026-03-01', null],
-        ['grace', '2026-02-01', '2026-03-10', '2026-02-15'],
-        ['linus', '2026-02-28', '2026-03-15', '2026-02-28'],
-      ]);
+      await step([withdrawn('grace', '2026-03-31')], {
+        counts: [0, 0, 1, 1, 2, 2, 2, 0, 3, 3, 0],
+        spans: [
+          ['barbara', '2026-03-01', '2026-03-01', null],
+          ['grace', '2026-02-01', '2026-03-10', '2026-02-15'],
+          ['linus', '2026-02-28', '2026-03-15', '2026-02-28'],
+        ],
+      });
 
       // And then her prior day: the one before it takes its place.
-      await writeUsageDays(
-        knex,
-        'import',
-        [{ ...used('grace', '2026-02-15'), models: [] }],
-        DEFAULT_PRICING,
-      );
-      await rollups.run();
-      await check([0, 0, 1, 0, 2, 2, 2, 0, 3, 3, 0]);
-      expect((await spans(knex))[1]).toEqual([
-        'grace',
-        '2026-02-01',
-        '2026-03-10',
-        '2026-02-01',
-      ]);
+      await step([withdrawn('grace', '2026-02-15')], {
+        counts: [0, 0, 1, 0, 2, 2, 2, 0, 3, 3, 0],
+        spans: [
+          ['barbara', '2026-03-01', '2026-03-01', null],
+          ['grace', '2026-02-01', '2026-03-10', '2026-02-01'],
+          ['linus', '2026-02-28', '2026-03-15', '2026-02-28'],
+        ],
+      });
     },
   );
 
