@@ -14,6 +14,22 @@ const USERS_PER_STATEMENT = 500;
 
 type SpanRow = ActiveSpan & { user_ref: string };
 
+/** The transactions that hold the active-days lock. */
+const locked = new WeakSet<Knex.Transaction>();
+
+/**
+ * On PostgreSQL, serialises the updates of masks and spans across backend replicas for the rest of
+ * the transaction: each reads a user's mask and span and writes them back changed, so two replicas
+ * rolling up two days of one user at once would otherwise keep only one of the days. Taken once per
+ * transaction; SQLite has one writer at a time anyway.
+ */
+async function lockActiveDays(tx: Knex.Transaction): Promise<void> {
+  if (tx.client.dialect === 'postgresql' && !locked.has(tx)) {
+    await tx.raw('SELECT pg_advisory_xact_lock(?)', [0x43434144]);
+    locked.add(tx);
+  }
+}
+
 /**
  * Sets or clears a day in the users' active-day masks (`user_active_months`) and keeps their first
  * last and prior active days (`user_active_spans`), from which the cards count the members active in a
@@ -25,6 +41,7 @@ export async function markActiveDays(
   userRefs: string[],
   activeUsers: Set<string>,
 ): Promise<void> {
+  await lockActiveDays(tx);
   const month = monthOf(date);
   const bit = dayBit(date);
   const masks = new Map<string, number>();

@@ -1,0 +1,59 @@
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { migrateStore } from '../store/migrateStore';
+import { markActiveDays } from './markActiveDays';
+
+jest.setTimeout(60_000);
+
+const ADA = 'user:default/ada';
+
+describe('markActiveDays', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'keeps both days when two transactions mark two days of one person at once, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      await knex('user_active_spans').insert({
+        user_ref: ADA,
+        first_date: '2026-03-02',
+        last_date: '2026-03-02',
+        prior_date: null,
+      });
+      await knex('user_active_months').insert({
+        user_ref: ADA,
+        month: '2026-03',
+        days: 1 << 1,
+      });
+
+      // The first transaction marks the 5th and stays open while the second marks the 9th (on
+      // SQLite the second waits for the only connection; on PostgreSQL for the first's lock).
+      const first = await knex.transaction();
+      await markActiveDays(first, '2026-03-05', [ADA], new Set([ADA]));
+      const second = knex.transaction(async tx => {
+        await markActiveDays(tx, '2026-03-09', [ADA], new Set([ADA]));
+      });
+      await new Promise(resolve => setTimeout(resolve, 200));
+      await first.commit();
+      await second;
+
+      expect(
+        Number((await knex('user_active_months').first()).days).toString(2),
+      ).toBe(((1 << 1) | (1 << 4) | (1 << 8)).toString(2));
+      expect(
+        await knex('user_active_spans').select(
+          'first_date',
+          'last_date',
+          'prior_date',
+        ),
+      ).toEqual([
+        {
+          first_date: '2026-03-02',
+          last_date: '2026-03-09',
+          prior_date: '2026-03-05',
+        },
+      ]);
+      await knex.destroy();
+    },
+  );
+});
