@@ -449,10 +449,21 @@ type RepositoryEvents = {
  * two replicas, gives the same rows.
  */
 export class DeliveryRollups {
+  private readonly repositorySizer: BatchSizer;
+  private readonly entitySizer: BatchSizer;
+
   private constructor(
     private readonly knex: Knex,
     private readonly logger: LoggerService,
-  ) {}
+  ) {
+    this.repositorySizer = BatchSizer.forDatabase(knex, {
+      max: REPOSITORIES_PER_BATCH,
+      min: 1,
+    });
+    this.entitySizer = BatchSizer.forDatabase(knex, {
+      max: ENTITY_DAYS_PER_BATCH,
+    });
+  }
 
   static create(options: { knex: Knex; logger: LoggerService }) {
     return new DeliveryRollups(options.knex, options.logger);
@@ -461,20 +472,17 @@ export class DeliveryRollups {
   /**
    * Processes everything queued: repositories first, then the entity-days they queued. A batch per
    * transaction, yielding to the event loop between batches, sized on SQLite to the time the last
-   * ones took (BatchSizer); when `stopped` says so (the backend shuts down), it returns after the
-   * current batch and the rest stays queued.
+   * ones took (BatchSizer). When `yieldWhen` says so after a batch (the backend shuts down, or a
+   * catalog change queued usage rollups that should not wait for a long delivery merge), it
+   * returns and the rest stays queued for the next run.
    */
-  async run(options: { stopped?: () => boolean } = {}): Promise<void> {
-    const stopped = options.stopped ?? (() => false);
-    const repositorySizer = BatchSizer.forDatabase(this.knex, {
-      max: REPOSITORIES_PER_BATCH,
-      min: 1,
-    });
-    while (!stopped()) {
+  async run(options: { yieldWhen?: () => boolean } = {}): Promise<void> {
+    const yieldWhen = options.yieldWhen ?? (() => false);
+    for (;;) {
       await yieldToEventLoop();
       const repositories = await this.knex.transaction(tx =>
-        timed(repositorySizer, () =>
-          this.summarizeQueuedRepositories(tx, repositorySizer.size),
+        timed(this.repositorySizer, () =>
+          this.summarizeQueuedRepositories(tx, this.repositorySizer.size),
         ),
       );
       if (repositories === 0) {
@@ -483,21 +491,24 @@ export class DeliveryRollups {
       this.logger.debug(
         `Summarised the delivery of ${repositories} repositories`,
       );
+      if (yieldWhen()) {
+        return;
+      }
     }
-    const entitySizer = BatchSizer.forDatabase(this.knex, {
-      max: ENTITY_DAYS_PER_BATCH,
-    });
-    while (!stopped()) {
+    for (;;) {
       await yieldToEventLoop();
       const entityDays = await this.knex.transaction(tx =>
-        timed(entitySizer, () =>
-          this.mergeQueuedEntityDays(tx, entitySizer.size),
+        timed(this.entitySizer, () =>
+          this.mergeQueuedEntityDays(tx, this.entitySizer.size),
         ),
       );
       if (entityDays === 0) {
         break;
       }
       this.logger.debug(`Merged ${entityDays} delivery entity-days`);
+      if (yieldWhen()) {
+        return;
+      }
     }
   }
 

@@ -115,7 +115,13 @@ export class RollupEngine {
           await resumQueuedSessionGroups(this.knex, this.pricing);
           await this.processUserQueue();
           await this.processEntityQueue();
-          await this.delivery?.run({ stopped: () => this.stopped });
+          if (!this.stopped) {
+            // Delivery merges can be long (a team move re-merges its departments' year); a change
+            // arriving meanwhile has its usage rollups done first, and delivery goes on after.
+            await this.delivery?.run({
+              yieldWhen: () => this.stopped || this.again,
+            });
+          }
         } while (this.again && !this.stopped);
       } finally {
         this.lastRunMs = Date.now() - started;
