@@ -345,10 +345,17 @@ type DatabaseFigures = {
   otlp?: OtlpFigures;
   freshness?: {
     pollMs: number;
+    /** From the triggered refresh to correct cards, and to no rollup queued. */
     refreshMs: number;
+    allMs: number;
     correct: boolean;
-    /** From a catalog change to correct cards, with the backend's real scheduler and defaults. */
-    scheduledMs: number[];
+    /**
+     * From a catalog change to correct cards and to no rollup queued (delivery included), with the
+     * backend's real scheduler and defaults.
+     */
+    scheduledMs: Array<{ cardsMs: number; allMs: number }>;
+    /** Whether the queues were empty before the first scheduled move. */
+    settled: boolean;
   };
 };
 
@@ -515,7 +522,7 @@ async function runOn(
       // The task refreshes the index and starts the rollups; done when the cards are correct.
       const start = Date.now();
       await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
-      const refreshMs = await teamMove.untilCorrect(start);
+      const { cardsMs: refreshMs, allMs } = await teamMove.untilCorrect(start);
       const correct = !Number.isNaN(refreshMs);
       const [, pollMs] = await timed(() =>
         scheduler.triggerTask('claude-code-analytics-ownership-refresh'),
@@ -524,9 +531,18 @@ async function runOn(
       console.log(
         `[${database}] team move reflected after ${refreshMs.toFixed(
           0,
-        )} ms of refresh (poll ${pollMs.toFixed(0)} ms), correct: ${correct}`,
+        )} ms of refresh, all rollups done after ${allMs.toFixed(
+          0,
+        )} ms (poll ${pollMs.toFixed(0)} ms), correct: ${correct}`,
       );
-      freshness = { refreshMs, pollMs, correct, scheduledMs: [] };
+      freshness = {
+        refreshMs,
+        allMs,
+        pollMs,
+        correct,
+        scheduledMs: [],
+        settled: false,
+      };
       scheduledMoves = teamMove;
     } else {
       console.log(`[${database}] freshness: not measured (--sections)`);
@@ -538,14 +554,16 @@ async function runOn(
       console.log(
         `[${database}] freshness: ${SCHEDULED_MOVES} moves with the real scheduler and the default schedule`,
       );
-      freshness.scheduledMs = await measureScheduledMoves(
+      const scheduled = await measureScheduledMoves(
         knex,
         entities,
         scheduledMoves,
       );
+      freshness.scheduledMs = scheduled.moves;
+      freshness.settled = scheduled.settled;
       console.log(
-        `[${database}] from catalog change to correct cards: ${freshness.scheduledMs
-          .map(ms => `${ms} ms`)
+        `[${database}] from catalog change to correct cards / to no rollup queued: ${freshness.scheduledMs
+          .map(ms => `${ms.cardsMs} / ${ms.allMs} ms`)
           .join(', ')}`,
       );
     }
@@ -583,13 +601,18 @@ function apiReader(port: number) {
 /**
  * The backend as deployed: Backstage's scheduler (tasks claimed through the database, started by
  * its poller) with the plugin's default schedules, the same catalog and database. The team is moved
- * at random moments; each figure is the time from the catalog change to correct cards.
+ * at random moments; each figure is the time from the catalog change to correct cards, and to no
+ * rollup queued (the departments' delivery merged again too). The moves start once the queues left
+ * by the earlier sections (an overloading OTLP fleet) are empty.
  */
 async function measureScheduledMoves(
   knex: Knex,
   entities: Entity[],
   teamMove: TeamMove,
-): Promise<number[]> {
+): Promise<{
+  moves: Array<{ cardsMs: number; allMs: number }>;
+  settled: boolean;
+}> {
   const backend = await startTestBackend({
     features: [
       claudeCodeAnalyticsPlugin,
@@ -619,7 +642,11 @@ async function measureScheduledMoves(
     teamMove.get = apiReader((backend.server.address() as AddressInfo).port);
     // The first look after start-up (10 s) rebuilds the index once: wait for it to be over.
     await new Promise(resolve => setTimeout(resolve, 20_000));
-    return await teamMove.measureScheduled(SCHEDULED_MOVES);
+    const settled = await teamMove.settle();
+    return {
+      moves: await teamMove.measureScheduled(SCHEDULED_MOVES),
+      settled,
+    };
   } finally {
     await backend.stop();
   }
@@ -784,8 +811,10 @@ function printReport(
         'value',
       ]);
       fresh.row(
-        'refresh + affected rollups',
-        `${result.freshness.refreshMs.toFixed(0)} ms`,
+        'refresh until the cards are correct / until no rollup is queued',
+        `${result.freshness.refreshMs.toFixed(
+          0,
+        )} ms / ${result.freshness.allMs.toFixed(0)} ms`,
       );
       fresh.row(
         'one catalog poll, nothing changed',
@@ -797,18 +826,30 @@ function printReport(
       );
       const scheduled = result.freshness.scheduledMs;
       if (scheduled.length > 0) {
-        const late = scheduled.filter(ms => !(ms <= 5000)).length;
-        const timedOut = scheduled.filter(Number.isNaN).length;
+        const describe = (times: number[]) => {
+          const timedOut = times.filter(Number.isNaN).length;
+          return `median ${percentile(times, 50).toFixed(0)} ms, worst ${
+            timedOut > 0
+              ? `not within 60 s (${timedOut} moves)`
+              : `${Math.max(...times).toFixed(0)} ms`
+          }`;
+        };
+        const all = scheduled.map(m => m.allMs);
         fresh.row(
           `catalog change to correct cards, real scheduler and defaults (${scheduled.length} moves)`,
-          `median ${percentile(scheduled, 50).toFixed(0)} ms, worst ${
-            timedOut > 0
-              ? `not correct within 60 s (${timedOut} moves)`
-              : `${Math.max(...scheduled).toFixed(0)} ms`
-          }`,
+          describe(scheduled.map(m => m.cardsMs)),
         );
         fresh.row(
-          'target: every move <= 5000 ms',
+          'catalog change to all affected rollups done (no rollup queued, delivery included)',
+          `${describe(all)}${
+            result.freshness.settled
+              ? ''
+              : ' (queues not empty before the moves)'
+          }`,
+        );
+        const late = all.filter(ms => !(ms <= 5000)).length;
+        fresh.row(
+          'target: every move reflected in all affected rollups <= 5000 ms',
           late === 0 ? 'met' : `missed by ${late} of ${scheduled.length} moves`,
         );
       }

@@ -125,24 +125,57 @@ export class TeamMove {
     );
   }
 
-  /** Polls the cards' API every 50 ms until it is correct; the ms it took, NaN after a minute. */
-  async untilCorrect(start = Date.now()): Promise<number> {
+  /** Whether no rollup of any kind is queued (`GET /v1/status`). */
+  async nothingPending(): Promise<boolean> {
+    const { pendingRollups } = await this.get('/v1/status');
+    return Object.values(pendingRollups as Record<string, unknown>).every(
+      n => Number(n) === 0,
+    );
+  }
+
+  /** Waits until no rollup is queued (the load before the moves), at most `timeoutMs`. */
+  async settle(timeoutMs = 300_000): Promise<boolean> {
+    const start = Date.now();
+    while (Date.now() - start < timeoutMs) {
+      if (await this.nothingPending()) {
+        return true;
+      }
+      await sleep(250);
+    }
+    return false;
+  }
+
+  /**
+   * Polls the cards' API every 50 ms until it is correct, then the status until no rollup is queued
+   * any more (the delivery rollups of the departments included): the ms each took from `start`,
+   * NaN when not within a minute.
+   */
+  async untilCorrect(
+    start = Date.now(),
+  ): Promise<{ cardsMs: number; allMs: number }> {
+    let cardsMs = NaN;
     while (Date.now() - start < 60_000) {
-      if (await this.correct()) {
-        return Date.now() - start;
+      if (Number.isNaN(cardsMs) && (await this.correct())) {
+        cardsMs = Date.now() - start;
+      }
+      // Queues are read only once the cards are correct: by then the refresh has queued all.
+      if (!Number.isNaN(cardsMs) && (await this.nothingPending())) {
+        return { cardsMs, allMs: Date.now() - start };
       }
       await sleep(50);
     }
-    return NaN;
+    return { cardsMs, allMs: NaN };
   }
 
   /**
    * Moves the team `count` times, at random moments relative to the backend's own schedule, and
-   * measures each time from the catalog change until the cards' API answers correctly (polled every
-   * 50 ms; NaN when not correct within a minute).
+   * measures each time from the catalog change until the cards' API answers correctly and until
+   * no rollup is queued (polled every 50 ms; NaN when not within a minute).
    */
-  async measureScheduled(count: number): Promise<number[]> {
-    const times: number[] = [];
+  async measureScheduled(
+    count: number,
+  ): Promise<Array<{ cardsMs: number; allMs: number }>> {
+    const times: Array<{ cardsMs: number; allMs: number }> = [];
     for (let i = 0; i < count; i++) {
       await sleep(1000 + Math.random() * 2000);
       this.move();
