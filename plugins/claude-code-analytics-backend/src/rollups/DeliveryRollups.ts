@@ -723,9 +723,13 @@ export class DeliveryRollups {
       ),
     );
 
-    await mergeEntityMonth(tx, month, [
-      ...new Set(changedDays.map(([ref]) => ref)),
-    ]);
+    // The month merge reads back the days written above: their summaries are parsed already.
+    await mergeEntityMonth(
+      tx,
+      month,
+      [...new Set(changedDays.map(([ref]) => ref))],
+      parse,
+    );
 
     // The entries are locked until this transaction ends (SQLite: one writer at a time), so none
     // was queued again since it was read; one queued again later is a new entry.
@@ -934,9 +938,19 @@ function keyOf([a, b]: Key): string {
 }
 
 /** Reads each summary text once per batch, however many entities merge it. */
-function parseOnce(): (text: string) => DeliverySummary {
+/**
+ * Parses each text once: a batch reads the same repository-day in every entity that delivers the
+ * repository, and the entity-days it merges again in their months.
+ */
+type Parser = {
+  (text: string): DeliverySummary;
+  /** Keeps a summary under its text, so that the text written is not parsed again. */
+  remember(text: string, summary: DeliverySummary): void;
+};
+
+function parseOnce(): Parser {
   const parsed = new Map<string, DeliverySummary>();
-  return text => {
+  const parse = (text: string) => {
     let summary = parsed.get(text);
     if (!summary) {
       summary = parseDeliverySummary(text);
@@ -944,6 +958,11 @@ function parseOnce(): (text: string) => DeliverySummary {
     }
     return summary;
   };
+  return Object.assign(parse, {
+    remember: (text: string, summary: DeliverySummary) => {
+      parsed.set(text, summary);
+    },
+  });
 }
 
 /** The values of the rows of some first keys whose second key is in a range, by {@link keyOf}. */
@@ -1012,17 +1031,23 @@ async function writeChangedRows<V>(
 }
 
 /** The merge of some serialised summaries, as text: the text itself when there is one. */
-function mergeTexts(
-  texts: readonly string[],
-  parse: (text: string) => DeliverySummary,
-): string {
-  return texts.length === 1
-    ? texts[0]
-    : serializeDeliverySummary(mergeAllDeliverySummaries(texts.map(parse)));
+function mergeTexts(texts: readonly string[], parse: Parser): string {
+  if (texts.length === 1) {
+    return texts[0];
+  }
+  const merged = mergeAllDeliverySummaries(texts.map(parse));
+  const text = serializeDeliverySummary(merged);
+  parse.remember(text, merged);
+  return text;
 }
 
 /** Merges the monthly rows of some entities again from their daily rows of that month. */
-async function mergeEntityMonth(tx: Knex, month: string, refs: string[]) {
+async function mergeEntityMonth(
+  tx: Knex,
+  month: string,
+  refs: string[],
+  parse: Parser,
+) {
   const sorted = [...refs].sort();
   if (isPostgres(tx)) {
     // Another transaction merging other days of the same entity-month waits for this one, and
@@ -1034,7 +1059,6 @@ async function mergeEntityMonth(tx: Knex, month: string, refs: string[]) {
     );
   }
   const monthDays: [string, string] = [`${month}-01`, lastDayOfMonth(month)];
-  const parse = parseOnce();
   const wanted = new Map<string, string>();
   for (const chunk of chunked(sorted, CHUNK)) {
     const days = new Map<string, string[]>();
