@@ -7,6 +7,7 @@ import { writeUsageDays } from '../ingestion/writeUsageDays';
 import { RollupEngine } from '../rollups/RollupEngine';
 import { migrateStore } from '../store/migrateStore';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { buildOwnershipIndex } from './buildOwnershipIndex';
 import { OwnershipIndexer } from './OwnershipIndexer';
 
 jest.setTimeout(60_000);
@@ -21,7 +22,10 @@ const user = (name: string, team: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'User',
   metadata: { name, etag: `${name}-${team}` },
-  spec: { profile: { email: `${name.toUpperCase()}@Acme.Example` }, memberOf: [team] },
+  spec: {
+    profile: { email: `${name.toUpperCase()}@Acme.Example` },
+    memberOf: [team],
+  },
 });
 
 function org(teamOfUser1: string): Entity[] {
@@ -55,6 +59,63 @@ async function countRows(knex: Knex, table: string) {
 
 describe('OwnershipIndexer', () => {
   const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'diffs against the pairs it stored last, and reads them again after another writer, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      const logger = mockServices.logger.mock();
+      const indexer = (entities: Entity[]) =>
+        OwnershipIndexer.create({
+          knex,
+          catalog: catalogServiceMock({ entities }),
+          auth: mockServices.auth(),
+          logger,
+        });
+      const reads: string[] = [];
+      knex.on('query', (query: { sql: string }) => {
+        if (/^select .* from [`"]entity_members[`"]$/i.test(query.sql)) {
+          reads.push(query.sql);
+        }
+      });
+      const teamOf = async (person: string) =>
+        (
+          await knex('entity_members')
+            .where('user_ref', `user:default/${person}`)
+            .orderBy('entity_ref')
+        ).map(row => row.entity_ref);
+
+      const first = indexer(org('team-x'));
+      await first.refresh();
+      expect(reads).toHaveLength(1);
+
+      // Its next change is diffed against what it stored: the stored pairs are not read.
+      reads.length = 0;
+      const changes = await first.apply(buildOwnershipIndex(org('team-y')));
+      expect(reads).toEqual([]);
+      expect(changes.added.entity_members).toBe(2);
+      expect(await teamOf('u1')).toEqual([
+        'group:default/acme',
+        'group:default/dept-b',
+        'group:default/team-y',
+        'user:default/u1',
+      ]);
+
+      // Another replica stores another catalog: the first one's pairs are stale, so it reads.
+      await indexer(org('team-x')).refresh();
+      reads.length = 0;
+      await first.apply(buildOwnershipIndex(org('team-y')));
+      expect(reads).toHaveLength(1);
+      expect(await teamOf('u1')).toEqual([
+        'group:default/acme',
+        'group:default/dept-b',
+        'group:default/team-y',
+        'user:default/u1',
+      ]);
+      await knex.destroy();
+    },
+  );
 
   it.each(databases.eachSupportedId())(
     'follows a user moving team by recomputing only the affected rollups, %p',
@@ -100,7 +161,9 @@ describe('OwnershipIndexer', () => {
         DEFAULT_PRICING,
       );
       await rollups.run();
-      expect(await sessionsOf(knex, 'group:default/team-x')).toBe((1 + 2 + 3) * 3);
+      expect(await sessionsOf(knex, 'group:default/team-x')).toBe(
+        (1 + 2 + 3) * 3,
+      );
       expect(await sessionsOf(knex, 'group:default/dept-b')).toBe((4 + 5) * 3);
       expect(await sessionsOf(knex, 'group:default/acme')).toBe(15 * 3);
 
@@ -120,8 +183,12 @@ describe('OwnershipIndexer', () => {
 
       expect(await sessionsOf(knex, 'group:default/team-x')).toBe((2 + 3) * 3);
       expect(await sessionsOf(knex, 'group:default/dept-a')).toBe((2 + 3) * 3);
-      expect(await sessionsOf(knex, 'group:default/team-y')).toBe((1 + 4 + 5) * 3);
-      expect(await sessionsOf(knex, 'group:default/dept-b')).toBe((1 + 4 + 5) * 3);
+      expect(await sessionsOf(knex, 'group:default/team-y')).toBe(
+        (1 + 4 + 5) * 3,
+      );
+      expect(await sessionsOf(knex, 'group:default/dept-b')).toBe(
+        (1 + 4 + 5) * 3,
+      );
       expect(await sessionsOf(knex, 'group:default/acme')).toBe(15 * 3);
       expect(await countRows(knex, 'rollup_entity_queue')).toBe(0);
       await knex.destroy();
@@ -146,7 +213,12 @@ describe('OwnershipIndexer', () => {
             models: [
               {
                 model: 'claude-sonnet-4-5',
-                tokens: { input: 1000, output: 10, cacheRead: 0, cacheCreation: 0 },
+                tokens: {
+                  input: 1000,
+                  output: 10,
+                  cacheRead: 0,
+                  cacheCreation: 0,
+                },
               },
             ],
           },
@@ -224,20 +296,22 @@ describe('OwnershipIndexer', () => {
         );
       entities = withEmail('ada@acme.example');
       expect(await groupLooks.refreshIfChanged()).toBeUndefined();
-      expect(await identitiesOf('user:default/u1')).toEqual(['u1@acme.example']);
+      expect(await identitiesOf('user:default/u1')).toEqual([
+        'u1@acme.example',
+      ]);
 
       // A team moved renews groups' etags: seen at once, and the refresh reads every kind.
       entities = entities.map(e =>
-        e.metadata.name === 'team-x'
-          ? group('team-x', 'dept-b')
-          : e,
+        e.metadata.name === 'team-x' ? group('team-x', 'dept-b') : e,
       );
       lookedAt.length = 0;
       const changes = await groupLooks.refreshIfChanged();
       expect(changes?.added.entity_members).toBe(3);
       expect(lookedAt[0]).toEqual(['Group']);
       expect(lookedAt[1]).toHaveLength(5);
-      expect(await identitiesOf('user:default/u1')).toEqual(['ada@acme.example']);
+      expect(await identitiesOf('user:default/u1')).toEqual([
+        'ada@acme.example',
+      ]);
       expect(await groupLooks.refreshIfChanged()).toBeUndefined();
 
       // With full looks every time, a changed email alone is seen.
@@ -245,9 +319,9 @@ describe('OwnershipIndexer', () => {
       expect(await fullLooks.refreshIfChanged()).toBeDefined();
       expect(await fullLooks.refreshIfChanged()).toBeUndefined();
       entities = withEmail('grace@acme.example');
-      expect(
-        (await fullLooks.refreshIfChanged())?.added.user_identities,
-      ).toBe(1);
+      expect((await fullLooks.refreshIfChanged())?.added.user_identities).toBe(
+        1,
+      );
       expect(await identitiesOf('user:default/u1')).toEqual([
         'grace@acme.example',
       ]);

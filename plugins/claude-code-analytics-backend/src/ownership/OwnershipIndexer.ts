@@ -1,10 +1,7 @@
-import {
-  AuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { createHash } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import { enqueueOwnershipChanges } from '../rollups/DeliveryRollups';
 import { enqueueEntityDays, enqueueUserDays } from '../rollups/rollupQueue';
@@ -41,6 +38,9 @@ function splitPair(pair: string): [string, string] {
   return [pair.slice(0, at), pair.slice(at + 1)];
 }
 
+/** The `source_cursors` row of the version of the stored pairs, renewed by every change. */
+const INDEX_VERSION = { source: 'ownership', key: 'index-version' };
+
 /** What a refresh changed. */
 export type OwnershipChanges = {
   entities: number;
@@ -57,7 +57,12 @@ export type OwnershipChanges = {
 const KINDS = ['User', 'Group', 'Component', 'System', 'Domain'];
 
 /** What a look at the catalog reads: enough to tell whether an entity changed. */
-const ETAG_FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.etag'];
+const ETAG_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.etag',
+];
 
 /** A digest of which entities exist and their etags (renewed when an entity or its relations change). */
 function signatureOf(entities: Entity[]): string {
@@ -82,6 +87,14 @@ function signatureOf(entities: Entity[]): string {
 export class OwnershipIndexer {
   /** The catalog as of the last refresh: all kinds, and the groups alone. */
   private signatures: { all: string; groups: string } | undefined;
+  /**
+   * The pairs this indexer last stored, under the version it wrote with them: the next refresh
+   * diffs against them instead of reading every stored pair again, unless another writer (another
+   * replica's refresh) stored a newer version meanwhile.
+   */
+  private stored:
+    | { version: string; pairs: Record<PairTable, Set<string>> }
+    | undefined;
   private lastFullRefresh = 0;
   private lastFullLook = 0;
 
@@ -139,7 +152,9 @@ export class OwnershipIndexer {
    * `fullLookIntervalMs` the look covers every kind (an email or a repository annotation changed).
    * Cheap enough to run every second.
    */
-  async refreshIfChanged(maxAge = 3_600_000): Promise<OwnershipChanges | undefined> {
+  async refreshIfChanged(
+    maxAge = 3_600_000,
+  ): Promise<OwnershipChanges | undefined> {
     const now = Date.now();
     const fullLook =
       !this.signatures || now - this.lastFullLook >= this.fullLookIntervalMs;
@@ -200,18 +215,29 @@ export class OwnershipIndexer {
       removed: {} as Record<PairTable, number>,
     };
 
+    let stored: typeof this.stored;
     await this.knex.transaction(async tx => {
+      const versionRow = await tx('source_cursors')
+        .where(INDEX_VERSION)
+        .first('value');
+      const version: string | undefined = versionRow?.value;
+      const known =
+        version !== undefined && this.stored?.version === version
+          ? this.stored.pairs
+          : undefined;
       const diffs = {} as Record<
         PairTable,
         { added: string[][]; removed: string[][] }
       >;
       for (const table of Object.keys(PAIR_COLUMNS) as PairTable[]) {
         const [a, b] = PAIR_COLUMNS[table];
-        const current = new Set(
-          (await tx(table).select(a, b)).map(
-            row => `${row[a]}\u0000${row[b]}`,
-          ),
-        );
+        const current =
+          known?.[table] ??
+          new Set(
+            (await tx(table).select(a, b)).map(
+              row => `${row[a]}\u0000${row[b]}`,
+            ),
+          );
         const added = [...wanted[table]]
           .filter(p => !current.has(p))
           .map(splitPair);
@@ -234,16 +260,33 @@ export class OwnershipIndexer {
         changes.added[table] = added.length;
         changes.removed[table] = removed.length;
       }
+      const changed = Object.values(diffs).some(
+        d => d.added.length > 0 || d.removed.length > 0,
+      );
+      let next = version;
+      if (changed || next === undefined) {
+        next = randomUUID();
+        await tx('source_cursors')
+          .insert({ ...INDEX_VERSION, value: next, updated_at: new Date() })
+          .onConflict(['source', 'key'])
+          .merge(['value', 'updated_at']);
+      }
+      stored = { version: next, pairs: wanted };
 
       await this.writeEntities(tx, index);
       await this.queueAffectedRollups(tx, diffs);
     });
+    // Only once committed: a failed transaction leaves the stored pairs as they were.
+    this.stored = stored;
     return changes;
   }
 
   private async writeEntities(tx: Knex.Transaction, index: OwnershipIndex) {
     const current = new Map<string, Record<string, string | null>>(
-      (await tx('ownership_entities').select()).map(row => [row.entity_ref, row]),
+      (await tx('ownership_entities').select()).map(row => [
+        row.entity_ref,
+        row,
+      ]),
     );
     const removed = [...current.keys()].filter(ref => !index.entities.has(ref));
     for (const chunk of chunked(removed, 500)) {
@@ -338,7 +381,10 @@ export class OwnershipIndexer {
       for (const row of await tx('user_identities')
         .select('identity', 'user_ref')
         .whereIn('identity', chunk)) {
-        userOf.set(row.identity, [...(userOf.get(row.identity) ?? []), row.user_ref]);
+        userOf.set(row.identity, [
+          ...(userOf.get(row.identity) ?? []),
+          row.user_ref,
+        ]);
       }
       const previousOwners = diffs.user_identities.removed.filter(([id]) =>
         chunk.includes(id),
