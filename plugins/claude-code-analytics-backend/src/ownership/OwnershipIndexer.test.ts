@@ -102,6 +102,14 @@ describe('OwnershipIndexer', () => {
         'user:default/u1',
       ]);
 
+      // An hour later the tables are read again, whatever the version says.
+      const now = Date.now();
+      const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 3_600_001);
+      reads.length = 0;
+      await first.apply(buildOwnershipIndex(org('team-y')));
+      expect(reads).toHaveLength(1);
+      clock.mockRestore();
+
       // Another replica stores another catalog: the first one's pairs are stale, so it reads.
       await indexer(org('team-x')).refresh();
       reads.length = 0;

@@ -38,6 +38,8 @@ function splitPair(pair: string): [string, string] {
   return [pair.slice(0, at), pair.slice(at + 1)];
 }
 
+/** How long the pairs kept in memory are trusted before the tables are read again. */
+const STORED_PAIRS_MAX_AGE_MS = 3_600_000;
 /** The `source_cursors` row of the version of the stored pairs, renewed by every change. */
 const INDEX_VERSION = { source: 'ownership', key: 'index-version' };
 
@@ -93,7 +95,12 @@ export class OwnershipIndexer {
    * replica's refresh) stored a newer version meanwhile.
    */
   private stored:
-    | { version: string; pairs: Record<PairTable, Set<string>> }
+    | {
+        version: string;
+        pairs: Record<PairTable, Set<string>>;
+        /** When the pairs were last read from the tables. */
+        at: number;
+      }
     | undefined;
   private lastFullRefresh = 0;
   private lastFullLook = 0;
@@ -217,12 +224,20 @@ export class OwnershipIndexer {
 
     let stored: typeof this.stored;
     await this.knex.transaction(async tx => {
+      if (tx.client.dialect === 'postgresql') {
+        // One refresh at a time across replicas: the version read below stays the one this
+        // refresh replaces, so no replica keeps a copy of pairs another one changed meanwhile.
+        await tx.raw('SELECT pg_advisory_xact_lock(?)', [0x4343414f]);
+      }
       const versionRow = await tx('source_cursors')
         .where(INDEX_VERSION)
         .first('value');
       const version: string | undefined = versionRow?.value;
+      // The tables are read again at least hourly, whatever the version says.
       const known =
-        version !== undefined && this.stored?.version === version
+        version !== undefined &&
+        this.stored?.version === version &&
+        Date.now() - this.stored.at < STORED_PAIRS_MAX_AGE_MS
           ? this.stored.pairs
           : undefined;
       const diffs = {} as Record<
@@ -271,7 +286,11 @@ export class OwnershipIndexer {
           .onConflict(['source', 'key'])
           .merge(['value', 'updated_at']);
       }
-      stored = { version: next, pairs: wanted };
+      stored = {
+        version: next,
+        pairs: wanted,
+        at: known ? this.stored!.at : Date.now(),
+      };
 
       await this.writeEntities(tx, index);
       await this.queueAffectedRollups(tx, diffs);
