@@ -85,13 +85,7 @@ exports.up = async function up(knex) {
     const page = await knex('user_active_months')
       .select('user_ref', 'month', 'days')
       .where('days', '<>', 0)
-      .where(q =>
-        q
-          .where('user_ref', '>', afterUser)
-          .orWhere(q2 =>
-            q2.where('user_ref', afterUser).where('month', '>', afterMonth),
-          ),
-      )
+      .whereRaw('(user_ref, month) > (?, ?)', [afterUser, afterMonth])
       .orderBy(['user_ref', 'month'])
       .limit(ROWS_PER_PAGE);
     for (const row of page) {

@@ -18,7 +18,7 @@ import {
 } from '../store/tables';
 import { attributeUsage } from './attributeUsage';
 import { DeliveryRollups } from './DeliveryRollups';
-import { markActiveDays } from './markActiveDays';
+import { lockActiveDays, markActiveDays } from './markActiveDays';
 import { RawUserDay, reconcileUserDay } from './reconcileUserDay';
 import {
   dequeue,
@@ -166,6 +166,7 @@ export class RollupEngine {
 
   private async processUserQueue() {
     await this.drainQueue('rollup_user_queue', async (tx, queued) => {
+      await lockActiveDays(tx);
       for (const [date, users] of groupByDate(queued)) {
         for (const chunk of chunked(users, USERS_PER_STATEMENT)) {
           await this.recomputeUsersOnDate(tx, date, chunk);

@@ -56,4 +56,35 @@ describe('markActiveDays', () => {
       await knex.destroy();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'reads the span of a person who has days but no span from the masks, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      // Days in February from before the spans were kept.
+      await knex('user_active_months').insert({
+        user_ref: ADA,
+        month: '2026-02',
+        days: (1 << 2) | (1 << 19),
+      });
+      await knex.transaction(tx =>
+        markActiveDays(tx, '2026-03-05', [ADA], new Set([ADA])),
+      );
+      expect(
+        await knex('user_active_spans').select(
+          'first_date',
+          'last_date',
+          'prior_date',
+        ),
+      ).toEqual([
+        {
+          first_date: '2026-02-03',
+          last_date: '2026-03-05',
+          prior_date: '2026-02-20',
+        },
+      ]);
+      await knex.destroy();
+    },
+  );
 });

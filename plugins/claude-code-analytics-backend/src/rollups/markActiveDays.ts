@@ -21,9 +21,10 @@ const locked = new WeakSet<Knex.Transaction>();
  * On PostgreSQL, serialises the updates of masks and spans across backend replicas for the rest of
  * the transaction: each reads a user's mask and span and writes them back changed, so two replicas
  * rolling up two days of one user at once would otherwise keep only one of the days. Taken once per
- * transaction; SQLite has one writer at a time anyway.
+ * transaction, and by the user rollups as their transaction's first statement (a lock taken after
+ * rows were written could deadlock two replicas); SQLite has one writer at a time anyway.
  */
-async function lockActiveDays(tx: Knex.Transaction): Promise<void> {
+export async function lockActiveDays(tx: Knex.Transaction): Promise<void> {
   if (tx.client.dialect === 'postgresql' && !locked.has(tx)) {
     await tx.raw('SELECT pg_advisory_xact_lock(?)', [0x43434144]);
     locked.add(tx);
@@ -75,8 +76,8 @@ export async function markActiveDays(
 
 /**
  * The spans of users whose mask of `date` changed: a day set widens the span; a day cleared that
- * was the first, the last or the prior day reads the span again from the masks (rare: a day
- * withdrawn or moved to another identity).
+ * was the first, the last or the prior day, or a day set for someone without a span, reads the span
+ * again from the masks (rare: a day withdrawn or moved to another identity, a new person).
  */
 async function updateSpans(
   tx: Knex.Transaction,
@@ -103,7 +104,11 @@ async function updateSpans(
   const reread: string[] = [];
   for (const userRef of changed) {
     const span = spans.get(userRef);
-    if (activeUsers.has(userRef)) {
+    if (activeUsers.has(userRef) && !span) {
+      // A person without a span may still have days in other months (written by an older
+      // version of the plugin, say): read it from the masks, which already hold this day.
+      reread.push(userRef);
+    } else if (activeUsers.has(userRef)) {
       const widened = widenSpan(span, date);
       if (!span || !sameSpan(span, widened)) {
         written.push({ user_ref: userRef, ...widened });

@@ -26,8 +26,8 @@ function randomMask(random: Random): number {
     return 0;
   }
   return random.chance(0.3)
-    ? 1 << random.int(0, 27)
-    : random.int(1, 0x0fffffff);
+    ? 1 << random.int(0, 30)
+    : random.int(1, 0x7fffffff);
 }
 
 describe(`migration ${MIGRATION}`, () => {
@@ -39,7 +39,7 @@ describe(`migration ${MIGRATION}`, () => {
       const knex = await databases.init(databaseId);
       await migrateUpToBefore(knex, MIGRATION);
       // 1,200 people with up to 13 months each (more than one page of 10,000 rows), some months
-      // cleared to 0 and some people with no day left at all; days 1 to 28 of each month.
+      // cleared to 0 and some people with no day left at all.
       const random = new Random(26);
       const masks = new Map<string, Array<{ month: string; days: number }>>();
       const rows = [];
