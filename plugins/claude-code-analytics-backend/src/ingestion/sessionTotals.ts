@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
+import { lockForTransaction } from '../store/lockForTransaction';
 import { toNumber } from '../store/tables';
 import { SessionGroup, sessionGroupKey } from './sessionGroup';
 
@@ -12,9 +13,6 @@ import { SessionGroup, sessionGroupKey } from './sessionGroup';
 
 const GROUP = ['identity', 'date', 'provider', 'repository'] as const;
 
-/** The transactions that hold the session-writes lock. */
-const locked = new WeakSet<Knex.Transaction>();
-
 /**
  * Serialises the writers of session-level data across backend replicas on PostgreSQL, for the rest
  * of the transaction: each computes what it adds to the totals from the rows it read, which another
@@ -22,10 +20,7 @@ const locked = new WeakSet<Knex.Transaction>();
  */
 export async function lockSessionWrites(tx: Knex.Transaction): Promise<void> {
   // Taken once per transaction: an OTLP batch stores requests, points and events in one.
-  if (tx.client.dialect === 'postgresql' && !locked.has(tx)) {
-    await tx.raw('SELECT pg_advisory_xact_lock(?)', [0x43434153]);
-    locked.add(tx);
-  }
+  await lockForTransaction(tx, 0x43434153);
 }
 
 /** The columns of a stored request that count in the totals. */

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -57,6 +58,17 @@ async function countRows(knex: Knex, table: string) {
   return Number(n);
 }
 
+/** Indexers of a catalog holding some entities, on one database. */
+function indexerOn(knex: Knex, logger: LoggerService) {
+  return (entities: Entity[]) =>
+    OwnershipIndexer.create({
+      knex,
+      catalog: catalogServiceMock({ entities }),
+      auth: mockServices.auth(),
+      logger,
+    });
+}
+
 describe('OwnershipIndexer', () => {
   const databases = createTestDatabases();
 
@@ -66,13 +78,7 @@ describe('OwnershipIndexer', () => {
       const knex = await databases.init(databaseId);
       await migrateStore(knex);
       const logger = mockServices.logger.mock();
-      const indexer = (entities: Entity[]) =>
-        OwnershipIndexer.create({
-          knex,
-          catalog: catalogServiceMock({ entities }),
-          auth: mockServices.auth(),
-          logger,
-        });
+      const indexer = indexerOn(knex, logger);
       const reads: string[] = [];
       knex.on('query', (query: { sql: string }) => {
         if (/^select .* from [`"]entity_members[`"]$/i.test(query.sql)) {
@@ -132,13 +138,7 @@ describe('OwnershipIndexer', () => {
       await migrateStore(knex);
       const logger = mockServices.logger.mock();
       const rollups = RollupEngine.create({ knex, logger });
-      const indexer = (entities: Entity[]) =>
-        OwnershipIndexer.create({
-          knex,
-          catalog: catalogServiceMock({ entities }),
-          auth: mockServices.auth(),
-          logger,
-        });
+      const indexer = indexerOn(knex, logger);
 
       const first = indexer(org('team-x'));
       expect(await first.refreshIfChanged()).toBeDefined();
@@ -238,12 +238,7 @@ describe('OwnershipIndexer', () => {
       expect(await countRows(knex, 'usage_facts')).toBe(0);
       expect(await countRows(knex, 'usage_model_daily')).toBe(1);
 
-      await OwnershipIndexer.create({
-        knex,
-        catalog: catalogServiceMock({ entities: org('team-x') }),
-        auth: mockServices.auth(),
-        logger,
-      }).refresh();
+      await indexerOn(knex, logger)(org('team-x')).refresh();
       await rollups.run();
       const [row] = await knex('entity_daily').where({
         entity_ref: 'group:default/team-x',

@@ -6,6 +6,7 @@ import { Knex } from 'knex';
 import { enqueueOwnershipChanges } from '../rollups/DeliveryRollups';
 import { enqueueEntityDays, enqueueUserDays } from '../rollups/rollupQueue';
 import { chunked } from '../store/chunked';
+import { lockForTransaction } from '../store/lockForTransaction';
 import { buildOwnershipIndex, OwnershipIndex } from './buildOwnershipIndex';
 
 type PairTable =
@@ -224,11 +225,9 @@ export class OwnershipIndexer {
 
     let stored: typeof this.stored;
     await this.knex.transaction(async tx => {
-      if (tx.client.dialect === 'postgresql') {
-        // One refresh at a time across replicas: the version read below stays the one this
-        // refresh replaces, so no replica keeps a copy of pairs another one changed meanwhile.
-        await tx.raw('SELECT pg_advisory_xact_lock(?)', [0x4343414f]);
-      }
+      // One refresh at a time across replicas: the version read below stays the one this
+      // refresh replaces, so no replica keeps a copy of pairs another one changed meanwhile.
+      await lockForTransaction(tx, 0x4343414f);
       const versionRow = await tx('source_cursors')
         .where(INDEX_VERSION)
         .first('value');

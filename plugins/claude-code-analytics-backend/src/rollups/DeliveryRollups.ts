@@ -14,6 +14,7 @@ import { DateTime } from 'luxon';
 import { Knex } from 'knex';
 import { BatchSizer } from '../store/BatchSizer';
 import { chunked } from '../store/chunked';
+import { groupBy } from '../store/groupBy';
 import { toNumber } from '../store/tables';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
 
@@ -64,17 +65,6 @@ function add<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
     map.set(key, set);
   }
   set.add(value);
-}
-
-/** Runs a batch that returns how many items it took, and records its time in the sizer. */
-async function timed(
-  sizer: BatchSizer,
-  batch: () => Promise<number>,
-): Promise<number> {
-  const started = performance.now();
-  const items = await batch();
-  sizer.record(items, performance.now() - started);
-  return items;
 }
 
 function lastDayOfMonth(month: string): string {
@@ -481,7 +471,7 @@ export class DeliveryRollups {
     for (;;) {
       await yieldToEventLoop();
       const repositories = await this.knex.transaction(tx =>
-        timed(this.repositorySizer, () =>
+        this.repositorySizer.timeCounted(() =>
           this.summarizeQueuedRepositories(tx, this.repositorySizer.size),
         ),
       );
@@ -498,7 +488,7 @@ export class DeliveryRollups {
     for (;;) {
       await yieldToEventLoop();
       const entityDays = await this.knex.transaction(tx =>
-        timed(this.entitySizer, () =>
+        this.entitySizer.timeCounted(() =>
           this.mergeQueuedEntityDays(tx, this.entitySizer.size),
         ),
       );
@@ -744,23 +734,6 @@ export class DeliveryRollups {
     }
     return queued.length;
   }
-}
-
-function groupBy<T, K>(
-  items: readonly T[],
-  groupOf: (item: T) => K,
-): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const key = groupOf(item);
-    const group = groups.get(key);
-    if (group) {
-      group.push(item);
-    } else {
-      groups.set(key, [item]);
-    }
-  }
-  return groups;
 }
 
 /**

@@ -30,18 +30,23 @@ const usedOn = (date: string) => ({
   models: [],
 });
 
+/** A migrated database where ada@acme.example is Ada. */
+async function withAda(knex: Knex): Promise<Knex> {
+  await migrateStore(knex);
+  await knex('user_identities').insert({
+    identity: 'ada@acme.example',
+    user_ref: 'user:default/ada',
+  });
+  return knex;
+}
+
 describe('RollupEngine.run', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
     'rolls up usage queued during a long delivery merge before the merge goes on, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await migrateStore(knex);
-      await knex('user_identities').insert({
-        identity: 'ada@acme.example',
-        user_ref: 'user:default/ada',
-      });
+      const knex = await withAda(await databases.init(databaseId));
       const events: string[] = [];
       // A delivery merge of four batches; during the first, usage is written and a run asked for
       // (as the ownership task does after a catalog change).
@@ -95,31 +100,14 @@ describe('RollupEngine.stop', () => {
   it.each(databases.eachSupportedId())(
     'ends the run under way, starts no other, and leaves the rest queued, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await migrateStore(knex);
-      await knex('user_identities').insert({
-        identity: 'ada@acme.example',
-        user_ref: 'user:default/ada',
-      });
+      const knex = await withAda(await databases.init(databaseId));
       // Usage on 40 days queues 40 user-days.
       await writeUsageDays(
         knex,
         'demo',
-        Array.from({ length: 40 }, (_, i) => ({
-          identity: 'ada@acme.example',
-          date: new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10),
-          provider: 'firstParty',
-          activity: {
-            sessions: 1,
-            activeSeconds: 60,
-            linesAdded: 1,
-            linesRemoved: 0,
-            commits: 0,
-            pullRequests: 0,
-            toolDecisions: {},
-          },
-          models: [],
-        })),
+        Array.from({ length: 40 }, (_, i) =>
+          usedOn(new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10)),
+        ),
         DEFAULT_PRICING,
       );
       const queued = await queuedUserDays(knex);

@@ -31,6 +31,15 @@ async function untilWaiting(knex: Knex) {
   }
 }
 
+/** The stored spans, without their people. */
+function spans(knex: Knex) {
+  return knex('user_active_spans').select(
+    'first_date',
+    'last_date',
+    'prior_date',
+  );
+}
+
 describe('markActiveDays', () => {
   const databases = createTestDatabases();
 
@@ -65,13 +74,7 @@ describe('markActiveDays', () => {
       expect(
         Number((await knex('user_active_months').first()).days).toString(2),
       ).toBe(((1 << 1) | (1 << 4) | (1 << 8)).toString(2));
-      expect(
-        await knex('user_active_spans').select(
-          'first_date',
-          'last_date',
-          'prior_date',
-        ),
-      ).toEqual([
+      expect(await spans(knex)).toEqual([
         {
           first_date: '2026-03-02',
           last_date: '2026-03-09',
@@ -96,13 +99,7 @@ describe('markActiveDays', () => {
       await knex.transaction(tx =>
         markActiveDays(tx, '2026-03-05', [ADA], new Set([ADA])),
       );
-      expect(
-        await knex('user_active_spans').select(
-          'first_date',
-          'last_date',
-          'prior_date',
-        ),
-      ).toEqual([
+      expect(await spans(knex)).toEqual([
         {
           first_date: '2026-02-03',
           last_date: '2026-03-05',

@@ -7,15 +7,14 @@ import {
   widenSpan,
 } from '../store/activeDays';
 import { chunked } from '../store/chunked';
+import { groupBy } from '../store/groupBy';
 import { insertRows } from '../store/insertRows';
+import { lockForTransaction } from '../store/lockForTransaction';
 
 /** Users read or written by one statement. */
 const USERS_PER_STATEMENT = 500;
 
 type SpanRow = ActiveSpan & { user_ref: string };
-
-/** The transactions that hold the active-days lock. */
-const locked = new WeakSet<Knex.Transaction>();
 
 /**
  * On PostgreSQL, serialises the updates of masks and spans across backend replicas for the rest of
@@ -25,10 +24,7 @@ const locked = new WeakSet<Knex.Transaction>();
  * rows were written could deadlock two replicas); SQLite has one writer at a time anyway.
  */
 export async function lockActiveDays(tx: Knex.Transaction): Promise<void> {
-  if (tx.client.dialect === 'postgresql' && !locked.has(tx)) {
-    await tx.raw('SELECT pg_advisory_xact_lock(?)', [0x43434144]);
-    locked.add(tx);
-  }
+  await lockForTransaction(tx, 0x43434144);
 }
 
 /**
@@ -126,7 +122,7 @@ async function updateSpans(
       .select('user_ref', 'month', 'days')
       .whereIn('user_ref', chunk)
       .orderBy(['user_ref', 'month']);
-    for (const [userRef, rows] of groupByUser(months)) {
+    for (const [userRef, rows] of groupBy(months, row => row.user_ref)) {
       const span = spanOfMonths(
         rows.map(row => ({ month: row.month, days: Number(row.days) })),
       );
@@ -151,16 +147,4 @@ function sameSpan(a: ActiveSpan, b: ActiveSpan): boolean {
     a.last_date === b.last_date &&
     a.prior_date === b.prior_date
   );
-}
-
-function groupByUser<T extends { user_ref: string }>(
-  rows: T[],
-): Map<string, T[]> {
-  const byUser = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = byUser.get(row.user_ref) ?? [];
-    list.push(row);
-    byUser.set(row.user_ref, list);
-  }
-  return byUser;
 }

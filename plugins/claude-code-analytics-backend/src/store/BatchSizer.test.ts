@@ -39,6 +39,18 @@ describe('BatchSizer', () => {
     expect(sizer.size).toBeLessThanOrEqual(12);
   });
 
+  it('times a batch by the items it says it took', async () => {
+    const sizer = BatchSizer.aimingAt(50, { max: 1000, min: 1 });
+    const items = await sizer.timeCounted(async () => {
+      await new Promise(resolve => setTimeout(resolve, 200));
+      return 100;
+    });
+    expect(items).toBe(100);
+    // At least 2 ms per item measured (not per the 50 the sizer offered): at most 25 fit in 50 ms.
+    expect(sizer.size).toBeGreaterThanOrEqual(1);
+    expect(sizer.size).toBeLessThanOrEqual(25);
+  });
+
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(

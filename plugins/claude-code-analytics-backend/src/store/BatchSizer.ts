@@ -72,6 +72,14 @@ export class BatchSizer {
     );
   }
 
+  /** Runs a batch that says how many items it took, recording its time. */
+  async timeCounted(batch: () => Promise<number>): Promise<number> {
+    const started = performance.now();
+    const items = await batch();
+    this.record(items, performance.now() - started);
+    return items;
+  }
+
   /** Runs one batch of `items` items, recording its time. */
   async time<T>(items: number, batch: () => Promise<T>): Promise<T> {
     const started = performance.now();
