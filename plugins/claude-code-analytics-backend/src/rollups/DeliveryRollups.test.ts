@@ -6,6 +6,9 @@ import {
   DeliveryIncident,
   DeliveryMetrics,
   DeliveryPullRequest,
+  mergeAllDeliverySummaries,
+  parseDeliverySummary,
+  serializeDeliverySummary,
   splitByAiAssistance,
 } from 'backstage-plugin-claude-code-analytics-common';
 import { Knex } from 'knex';
@@ -118,14 +121,16 @@ function seeded(seed: number) {
  * and staging deployments (some failed), incidents (some unresolved), timestamps in several
  * offsets. Each repository's last days have merges that no deployment carries yet.
  */
-function generateHistory(): Records {
+function generateHistory(
+  repositories = ['acme/ledger', 'acme/web', 'acme/billing'],
+): Records {
   const random = seeded(7);
   const iso = (ms: number) =>
     DateTime.fromMillis(Math.round(ms), {
       zone: OFFSETS[random.int(0, OFFSETS.length - 1)],
     }).toISO()!;
   const records: Records = { pullRequests: [], deployments: [], incidents: [] };
-  for (const repository of ['acme/ledger', 'acme/web', 'acme/billing']) {
+  for (const repository of repositories) {
     const merged: Array<{ number: number; mergedMs: number }> = [];
     let number = 0;
     for (let day = 0; day < DAYS; day++) {
@@ -427,6 +432,103 @@ async function expectApiToMatchEngine(server: Server, records: Records) {
   }
 }
 
+/**
+ * Teams under departments under the organisation. Payments owns a component itself; two teams of
+ * different departments build from one repository (acme/shared), so the organisation's
+ * departments overlap until web moves to platform, where web and infra then overlap.
+ */
+function nestedCatalog(): Entity[] {
+  return [
+    group('acme', { type: 'organization', children: ['payments', 'platform'] }),
+    group('payments', {
+      parent: 'acme',
+      children: ['risk-team', 'web-team'],
+    }),
+    group('platform', {
+      parent: 'acme',
+      children: ['billing-team', 'infra-team'],
+    }),
+    group('risk-team', { parent: 'payments' }),
+    group('web-team', { parent: 'payments' }),
+    group('billing-team', { parent: 'platform' }),
+    group('infra-team', { parent: 'platform' }),
+    user('ada', 'risk-team'),
+    user('grace', 'infra-team'),
+    component('docs', 'payments', 'acme/docs'),
+    component('ledger', 'risk-team', 'acme/ledger'),
+    component('web', 'web-team', 'acme/web'),
+    component('shared-ui', 'web-team', 'acme/shared'),
+    component('billing', 'billing-team', 'acme/billing'),
+    component('ui-kit', 'infra-team', 'acme/shared'),
+  ];
+}
+
+const NESTED_REPOSITORIES = [
+  'acme/docs',
+  'acme/ledger',
+  'acme/web',
+  'acme/shared',
+  'acme/billing',
+];
+
+/** A summary text in one form, whichever merges gave it. */
+function canonical(texts: readonly string[]): string {
+  return serializeDeliverySummary(
+    mergeAllDeliverySummaries(texts.map(parseDeliverySummary)),
+  );
+}
+
+/**
+ * The entity rollups as they must be, from the repositories' day summaries: an entity's day is the
+ * merge of the days of its repositories (each once), its month the merge of its days.
+ */
+async function entityRowsFromRepositories(knex: Knex) {
+  const repositoryDays = new Map<string, Map<string, string>>();
+  for (const row of await knex('repository_delivery_daily')) {
+    const days = repositoryDays.get(row.repository) ?? new Map();
+    days.set(row.date, row.summary);
+    repositoryDays.set(row.repository, days);
+  }
+  const textsOf = new Map<string, string[]>();
+  for (const { entity_ref, repository } of await knex('entity_components as ec')
+    .join('repository_components as rc', 'rc.component_ref', 'ec.component_ref')
+    .distinct('ec.entity_ref', 'rc.repository')) {
+    for (const [date, summary] of repositoryDays.get(repository) ?? []) {
+      const key = `${entity_ref} ${date}`;
+      textsOf.set(key, [...(textsOf.get(key) ?? []), summary]);
+    }
+  }
+  const days = new Map<string, string>();
+  const monthTexts = new Map<string, string[]>();
+  for (const [key, texts] of textsOf) {
+    days.set(key, canonical(texts));
+    const month = key.slice(0, -3);
+    monthTexts.set(month, [...(monthTexts.get(month) ?? []), canonical(texts)]);
+  }
+  const months = new Map(
+    [...monthTexts].map(([month, texts]) => [month, canonical(texts)]),
+  );
+  return { days, months };
+}
+
+/** The entity rollups stored, in the form of {@link entityRowsFromRepositories}. */
+async function storedEntityRows(knex: Knex) {
+  return {
+    days: new Map<string, string>(
+      (await knex('entity_delivery_daily')).map(row => [
+        `${row.entity_ref} ${row.date}`,
+        canonical([row.summary]),
+      ]),
+    ),
+    months: new Map<string, string>(
+      (await knex('entity_delivery_monthly')).map(row => [
+        `${row.entity_ref} ${row.month}`,
+        canonical([row.summary]),
+      ]),
+    ),
+  };
+}
+
 async function queued(knex: Knex) {
   const count = async (table: string) =>
     Number((await knex(table).count({ n: '*' }))[0].n);
@@ -499,9 +601,11 @@ function countMerged(
 describe('DeliveryRollups', () => {
   const databases = createTestDatabases();
 
-  async function start(databaseId: Parameters<typeof databases.init>[0]) {
+  async function start(
+    databaseId: Parameters<typeof databases.init>[0],
+    entities = catalog(),
+  ) {
     const knex = await databases.init(databaseId);
-    const entities = catalog();
     const { server, scheduler } = await startAnalyticsBackend({
       knex,
       entities,
@@ -720,6 +824,114 @@ describe('DeliveryRollups', () => {
       );
       expect(after.platformCost.mergedPullRequests).toBe(0);
       expect(after.paymentsCost.deployments).toBe(after.payments.deployments);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'merges a group from its child groups where they deliver separate repositories, %p',
+    async databaseId => {
+      const { knex, entities, scheduler, post } = await start(
+        databaseId,
+        nestedCatalog(),
+      );
+      await post(generateHistory(NESTED_REPOSITORIES));
+      const rows = await entityRowsFromRepositories(knex);
+      expect(rows.days.size).toBeGreaterThan(500);
+      expect(await storedEntityRows(knex)).toEqual(rows);
+
+      // Payments' day is its teams' days and its own repository's day: a team's stored day is
+      // what the department merges (here made wrong on purpose, its entry not queued).
+      const TEAM = 'group:default/risk-team';
+      const DEPARTMENT = 'group:default/payments';
+      const teamDays = await knex('entity_delivery_daily')
+        .where('entity_ref', TEAM)
+        .orderBy('date');
+      const [day, other] = [teamDays[10], teamDays[40]];
+      expect(day.summary).not.toBe(other.summary);
+      const stored = (ref: string, date: string) =>
+        knex('entity_delivery_daily')
+          .where({ entity_ref: ref, date })
+          .first()
+          .then(row => row?.summary as string | undefined);
+      const repositoryDay = (repository: string, date: string) =>
+        knex('repository_delivery_daily')
+          .where({ repository, date })
+          .first()
+          .then(row => row?.summary as string | undefined);
+      await knex('entity_delivery_daily')
+        .where({ entity_ref: TEAM, date: day.date })
+        .update({ summary: other.summary });
+      await enqueueDeliveryEntityDays(knex, [
+        { ref: DEPARTMENT, date: day.date },
+      ]);
+      await scheduler.triggerTask('claude-code-analytics-rollups');
+      const parts = [
+        other.summary,
+        await stored('group:default/web-team', day.date),
+        await repositoryDay('acme/docs', day.date),
+      ].filter((text): text is string => text !== undefined);
+      expect(canonical([(await stored(DEPARTMENT, day.date))!])).toBe(
+        canonical(parts),
+      );
+      expect(canonical(parts)).not.toBe(
+        rows.days.get(`${DEPARTMENT} ${day.date}`),
+      );
+
+      // Queued together, the team is merged first and the department from the team's new day.
+      await enqueueDeliveryEntityDays(knex, [
+        { ref: DEPARTMENT, date: day.date },
+        { ref: TEAM, date: day.date },
+      ]);
+      await scheduler.triggerTask('claude-code-analytics-rollups');
+      expect(await storedEntityRows(knex)).toEqual(rows);
+
+      // Queued in a later batch than the department, the team's day is not used: the department
+      // merges the team's repositories instead.
+      await knex('entity_delivery_daily')
+        .whereIn('entity_ref', [TEAM, DEPARTMENT])
+        .where('date', day.date)
+        .update({ summary: other.summary });
+      await enqueueDeliveryEntityDays(knex, [
+        { ref: DEPARTMENT, date: day.date },
+        { ref: TEAM, date: day.date },
+      ]);
+      const oneAtATime = DeliveryRollups.create({
+        knex,
+        logger: mockServices.logger.mock(),
+        entityDaysPerBatch: 1,
+      });
+      await oneAtATime.run({ yieldWhen: () => true });
+      expect(
+        await knex('delivery_entity_queue').select('entity_ref', 'date'),
+      ).toEqual([{ entity_ref: TEAM, date: day.date }]);
+      expect(canonical([(await stored(DEPARTMENT, day.date))!])).toBe(
+        rows.days.get(`${DEPARTMENT} ${day.date}`),
+      );
+      await oneAtATime.run();
+      expect(await queued(knex)).toEqual({ repositories: 0, entityDays: 0 });
+      expect(await storedEntityRows(knex)).toEqual(rows);
+
+      // Web moves to platform: the organisation's departments no longer overlap, platform's
+      // teams now do (acme/shared).
+      const byName = (name: string) =>
+        entities.find(e => e.metadata.name === name)!;
+      byName('web-team').spec!.parent = 'platform';
+      byName('payments').spec!.children = ['risk-team'];
+      byName('platform').spec!.children = [
+        'billing-team',
+        'infra-team',
+        'web-team',
+      ];
+      ['web-team', 'payments', 'platform'].forEach(name => {
+        byName(name).metadata.etag = `moved-${Date.now()}`;
+      });
+      await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
+      await scheduler.triggerTask('claude-code-analytics-rollups');
+      expect(await queued(knex)).toEqual({ repositories: 0, entityDays: 0 });
+      const moved = await entityRowsFromRepositories(knex);
+      expect(moved.days).not.toEqual(rows.days);
+      expect(await storedEntityRows(knex)).toEqual(moved);
       await knex.destroy();
     },
   );

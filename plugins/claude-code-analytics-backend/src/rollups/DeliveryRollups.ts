@@ -445,18 +445,31 @@ export class DeliveryRollups {
   private constructor(
     private readonly knex: Knex,
     private readonly logger: LoggerService,
+    entityDaysPerBatch: number,
   ) {
     this.repositorySizer = BatchSizer.forDatabase(knex, {
       max: REPOSITORIES_PER_BATCH,
       min: 1,
     });
     this.entitySizer = BatchSizer.forDatabase(knex, {
-      max: ENTITY_DAYS_PER_BATCH,
+      max: entityDaysPerBatch,
     });
   }
 
-  static create(options: { knex: Knex; logger: LoggerService }) {
-    return new DeliveryRollups(options.knex, options.logger);
+  /**
+   * @param options.entityDaysPerBatch - at most this many entity-days per transaction (default
+   *   5,000; tests lower it to see a parent merged in another batch than its children).
+   */
+  static create(options: {
+    knex: Knex;
+    logger: LoggerService;
+    entityDaysPerBatch?: number;
+  }) {
+    return new DeliveryRollups(
+      options.knex,
+      options.logger,
+      options.entityDaysPerBatch ?? ENTITY_DAYS_PER_BATCH,
+    );
   }
 
   /**
@@ -611,30 +624,56 @@ export class DeliveryRollups {
     }
 
     const entities = [...new Set(queued.map(q => q.ref))];
-    const repositoriesOf = new Map<string, Set<string>>();
-    for (const chunk of chunked(entities, CHUNK)) {
-      for (const row of await tx('entity_components as ec')
-        .join(
-          'repository_components as rc',
-          'rc.component_ref',
-          'ec.component_ref',
-        )
-        .distinct('ec.entity_ref', 'rc.repository')
-        .whereIn('ec.entity_ref', chunk)) {
-        add(repositoriesOf, row.entity_ref, row.repository);
-      }
-    }
-
     const dates = queued.map(q => q.date).sort();
     const days: [string, string] = [dates[0], dates[dates.length - 1]];
     const keys = queued.map((q): Key => [q.ref, q.date]);
+    const inBatch = new Set(keys.map(keyOf));
 
-    // The day summaries of the entities' repositories, merged per entity and day.
-    const needed = new Set<string>();
-    for (const ref of entities) {
-      for (const repository of repositoriesOf.get(ref) ?? []) {
-        needed.add(repository);
+    const { plans, repositoriesOf } = await planEntityMerges(tx, entities);
+    const order = childrenFirst(entities, plans);
+    const children = [
+      ...new Set([...plans.values()].flatMap(plan => plan.children)),
+    ];
+    // A child's stored day stands for its repositories unless it is queued: not merged again yet,
+    // or being merged by another transaction (which holds its entry until it commits).
+    const pendingChildDays = new Set<string>();
+    const childrenToRead = new Set<string>();
+    for (const chunk of chunked(children, CHUNK)) {
+      for (const row of await tx('delivery_entity_queue')
+        .select('entity_ref', 'date')
+        .whereIn('entity_ref', chunk)
+        .whereBetween('date', days)) {
+        const key = keyOf([row.entity_ref, row.date]);
+        if (!inBatch.has(key)) {
+          pendingChildDays.add(key);
+          childrenToRead.add(row.entity_ref);
+        }
       }
+    }
+    // A child in this batch is merged before its parent, but in a cycle of parents one is not.
+    const position = new Map(order.map((ref, i) => [ref, i]));
+    for (const [ref, plan] of plans) {
+      for (const child of plan.children) {
+        if ((position.get(child) ?? -1) > position.get(ref)!) {
+          childrenToRead.add(child);
+        }
+      }
+    }
+    const storedDays = await readKeyedRows(
+      tx,
+      'entity_delivery_daily',
+      ['entity_ref', 'date'],
+      'summary',
+      [...new Set([...entities, ...children])],
+      days,
+      String,
+    );
+    const needed = new Set<string>();
+    for (const plan of plans.values()) {
+      plan.direct.forEach(repository => needed.add(repository));
+    }
+    for (const child of childrenToRead) {
+      repositoriesOf.get(child)!.forEach(repository => needed.add(repository));
     }
     const repositoryDays = await readKeyedRows(
       tx,
@@ -645,16 +684,40 @@ export class DeliveryRollups {
       days,
       String,
     );
+
     const parse = parseOnce();
     const wantedDays = new Map<string, string>();
-    for (const [ref, date] of keys) {
-      const texts = [...(repositoriesOf.get(ref) ?? [])]
-        .sort()
-        .flatMap(
-          repository => repositoryDays.get(keyOf([repository, date])) ?? [],
-        );
-      if (texts.length > 0) {
-        wantedDays.set(keyOf([ref, date]), mergeTexts(texts, parse));
+    const merged = new Set<string>();
+    const repositoryTexts = (repositories: Iterable<string>, date: string) =>
+      [...repositories].flatMap(
+        repository => repositoryDays.get(keyOf([repository, date])) ?? [],
+      );
+    const datesOf = groupBy(keys, ([ref]) => ref);
+    for (const ref of order) {
+      const plan = plans.get(ref)!;
+      for (const [, date] of datesOf.get(ref) ?? []) {
+        const texts = repositoryTexts(plan.direct, date);
+        for (const child of plan.children) {
+          const key = keyOf([child, date]);
+          if (
+            pendingChildDays.has(key) ||
+            (inBatch.has(key) && !merged.has(key))
+          ) {
+            texts.push(...repositoryTexts(repositoriesOf.get(child)!, date));
+          } else {
+            const text = merged.has(key)
+              ? wantedDays.get(key)
+              : storedDays.get(key);
+            if (text !== undefined) {
+              texts.push(text);
+            }
+          }
+        }
+        const key = keyOf([ref, date]);
+        if (texts.length > 0) {
+          wantedDays.set(key, mergeTexts(texts, parse));
+        }
+        merged.add(key);
       }
     }
     const changedDays = await writeChangedRows(
@@ -664,15 +727,7 @@ export class DeliveryRollups {
       'summary',
       keys,
       wantedDays,
-      await readKeyedRows(
-        tx,
-        'entity_delivery_daily',
-        ['entity_ref', 'date'],
-        'summary',
-        entities,
-        days,
-        String,
-      ),
+      storedDays,
     );
 
     // Merged pull requests authored by the members of Users and Groups, per day.
@@ -734,6 +789,102 @@ export class DeliveryRollups {
     }
     return queued.length;
   }
+}
+
+/**
+ * How an entity's day is merged: from the day summaries of its child groups that deliver a part
+ * of its repositories no other child delivers, and from the day summaries of the rest of its
+ * repositories. A department's day is then a handful of its teams' days instead of the days of
+ * every repository under it (a team moved between departments merges both again for every day
+ * of its history). Each repository of the entity is merged exactly once either way, so the
+ * result is the same; a child whose repositories overlap a sibling's, or are not all the
+ * entity's, is not used.
+ */
+type MergePlan = { children: string[]; direct: string[] };
+
+async function planEntityMerges(
+  tx: Knex,
+  entities: readonly string[],
+): Promise<{
+  plans: Map<string, MergePlan>;
+  /** The repositories of the entities and of their children. */
+  repositoriesOf: Map<string, Set<string>>;
+}> {
+  const childrenOf = new Map<string, Set<string>>();
+  for (const chunk of chunked(
+    entities.filter(ref => ref.startsWith('group:')),
+    CHUNK,
+  )) {
+    for (const row of await tx('ownership_entities')
+      .select('entity_ref', 'parent_ref')
+      .whereIn('parent_ref', chunk)) {
+      add(childrenOf, row.parent_ref, row.entity_ref);
+    }
+  }
+  const everyone = new Set(entities);
+  childrenOf.forEach(refs => refs.forEach(ref => everyone.add(ref)));
+  const repositoriesOf = new Map<string, Set<string>>();
+  for (const chunk of chunked([...everyone], CHUNK)) {
+    for (const row of await tx('entity_components as ec')
+      .join(
+        'repository_components as rc',
+        'rc.component_ref',
+        'ec.component_ref',
+      )
+      .distinct('ec.entity_ref', 'rc.repository')
+      .whereIn('ec.entity_ref', chunk)) {
+      add(repositoriesOf, row.entity_ref, row.repository);
+    }
+  }
+
+  const plans = new Map<string, MergePlan>();
+  for (const ref of entities) {
+    const own = repositoriesOf.get(ref) ?? new Set<string>();
+    const candidates = [...(childrenOf.get(ref) ?? [])]
+      .filter(child => child !== ref && repositoriesOf.has(child))
+      .filter(child => [...repositoriesOf.get(child)!].every(r => own.has(r)))
+      .sort();
+    const claims = new Map<string, number>();
+    for (const child of candidates) {
+      for (const repository of repositoriesOf.get(child)!) {
+        claims.set(repository, (claims.get(repository) ?? 0) + 1);
+      }
+    }
+    const children = candidates.filter(child =>
+      [...repositoriesOf.get(child)!].every(r => claims.get(r) === 1),
+    );
+    const covered = new Set(
+      children.flatMap(child => [...repositoriesOf.get(child)!]),
+    );
+    plans.set(ref, {
+      children,
+      direct: [...own].filter(repository => !covered.has(repository)).sort(),
+    });
+  }
+  return { plans, repositoriesOf };
+}
+
+/** The entities in an order where each comes after its children (but in a cycle of parents). */
+function childrenFirst(
+  entities: readonly string[],
+  plans: Map<string, MergePlan>,
+): string[] {
+  const order: string[] = [];
+  const visited = new Set<string>();
+  const visit = (ref: string) => {
+    if (visited.has(ref)) {
+      return;
+    }
+    visited.add(ref);
+    for (const child of plans.get(ref)?.children ?? []) {
+      if (plans.has(child)) {
+        visit(child);
+      }
+    }
+    order.push(ref);
+  };
+  entities.forEach(visit);
+  return order;
 }
 
 /**
@@ -910,7 +1061,6 @@ function keyOf([a, b]: Key): string {
   return `${a}\u0000${b}`;
 }
 
-/** Reads each summary text once per batch, however many entities merge it. */
 /**
  * Parses each text once: a batch reads the same repository-day in every entity that delivers the
  * repository, and the entity-days it merges again in their months.
