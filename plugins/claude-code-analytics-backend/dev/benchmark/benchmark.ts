@@ -36,7 +36,7 @@ import { DEFAULT_PRICING } from '../../src/ingestion/PricingOptions';
 import { claudeCodeAnalyticsPlugin } from '../../src/plugin';
 import { writeDemoHistory } from '../../src/sources/DemoSource';
 import { fastCatalogFactory } from './fastCatalog';
-import { TeamMove } from './measureFreshness';
+import { MoveTimes, TeamMove } from './measureFreshness';
 import { FleetFigures, measureOtlp, OtlpFigures } from './measureOtlp';
 import { fetchRetryingOnce, percentile, Table } from './report';
 
@@ -353,7 +353,7 @@ type DatabaseFigures = {
      * From a catalog change to correct cards and to no rollup queued (delivery included), with the
      * backend's real scheduler and defaults.
      */
-    scheduledMs: Array<{ cardsMs: number; allMs: number }>;
+    scheduledMs: MoveTimes[];
     /** Whether the queues were empty before the first scheduled move. */
     settled: boolean;
   };
@@ -522,8 +522,12 @@ async function runOn(
       // The task refreshes the index and starts the rollups; done when the cards are correct.
       const start = Date.now();
       await scheduler.triggerTask('claude-code-analytics-ownership-refresh');
-      const { cardsMs: refreshMs, allMs } = await teamMove.untilCorrect(start);
-      const correct = !Number.isNaN(refreshMs);
+      const {
+        cardsMs: refreshMs,
+        allMs,
+        deliveryCorrect,
+      } = await teamMove.untilCorrect(start);
+      const correct = !Number.isNaN(refreshMs) && deliveryCorrect;
       const [, pollMs] = await timed(() =>
         scheduler.triggerTask('claude-code-analytics-ownership-refresh'),
       );
@@ -563,7 +567,12 @@ async function runOn(
       freshness.settled = scheduled.settled;
       console.log(
         `[${database}] from catalog change to correct cards / to no rollup queued: ${freshness.scheduledMs
-          .map(ms => `${ms.cardsMs} / ${ms.allMs} ms`)
+          .map(
+            ms =>
+              `${ms.cardsMs} / ${ms.allMs} ms${
+                ms.deliveryCorrect ? '' : ' (delivery wrong)'
+              }`,
+          )
           .join(', ')}`,
       );
     }
@@ -610,7 +619,7 @@ async function measureScheduledMoves(
   entities: Entity[],
   teamMove: TeamMove,
 ): Promise<{
-  moves: Array<{ cardsMs: number; allMs: number }>;
+  moves: MoveTimes[];
   settled: boolean;
 }> {
   const backend = await startTestBackend({
@@ -821,7 +830,7 @@ function printReport(
         `${result.freshness.pollMs.toFixed(0)} ms`,
       );
       fresh.row(
-        'rollups correct after the move',
+        'rollups correct after the move (adoption and delivery cards)',
         String(result.freshness.correct),
       );
       const scheduled = result.freshness.scheduledMs;
@@ -846,6 +855,12 @@ function printReport(
               ? ''
               : ' (queues not empty before the moves)'
           }`,
+        );
+        fresh.row(
+          'delivery cards correct once nothing is queued',
+          `${scheduled.filter(m => m.deliveryCorrect).length} of ${
+            scheduled.length
+          } moves`,
         );
         const late = all.filter(ms => !(ms <= 5000)).length;
         fresh.row(

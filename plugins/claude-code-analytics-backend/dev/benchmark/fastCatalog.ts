@@ -52,13 +52,17 @@ function project(entity: Entity, fields: string[] | undefined): Entity {
  */
 export function fastCatalogFactory(entities: Entity[]) {
   const byRef = () =>
-    new Map(entities.map(e => [stringifyEntityRef(e).toLocaleLowerCase('en-US'), e]));
+    new Map(
+      entities.map(e => [stringifyEntityRef(e).toLocaleLowerCase('en-US'), e]),
+    );
   const catalog = {
     async *streamEntities(request?: {
       filter?: { kind?: string[] };
       fields?: string[];
     }) {
-      const kinds = request?.filter?.kind?.map(k => k.toLocaleLowerCase('en-US'));
+      const kinds = request?.filter?.kind?.map(k =>
+        k.toLocaleLowerCase('en-US'),
+      );
       const matching = entities.filter(
         e => !kinds || kinds.includes(e.kind.toLocaleLowerCase('en-US')),
       );
@@ -69,7 +73,9 @@ export function fastCatalogFactory(entities: Entity[]) {
       }
     },
     async getEntityByRef(ref: string) {
-      const key = stringifyEntityRef(parseEntityRef(ref)).toLocaleLowerCase('en-US');
+      const key = stringifyEntityRef(parseEntityRef(ref)).toLocaleLowerCase(
+        'en-US',
+      );
       return byRef().get(key);
     },
   };

@@ -3,6 +3,21 @@ import { DateTime } from 'luxon';
 import { DemoOrg } from '../../src/demo/generateDemoOrg';
 
 type Adoption = { members: number; sessions: number };
+type Delivery = {
+  deployments: number;
+  mergedPullRequests: number;
+  samples: Record<string, number>;
+};
+
+/**
+ * From a catalog change to correct adoption cards and to no rollup queued, in ms (NaN when not
+ * within a minute), and whether the delivery cards were then right.
+ */
+export type MoveTimes = {
+  cardsMs: number;
+  allMs: number;
+  deliveryCorrect: boolean;
+};
 
 const groupRef = (e: Entity) => `group:default/${e.metadata.name}`;
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -17,6 +32,7 @@ export class TeamMove {
   /** The year before the history's last day, as the cards' query. */
   private readonly range: string;
   private before: [Adoption, Adoption, Adoption] | undefined;
+  private deliveryBefore: [Delivery, Delivery, Delivery] | undefined;
   /** Where the team is now: 0 its original department, 1 the other. */
   placement: 0 | 1 = 0;
 
@@ -66,9 +82,25 @@ export class TeamMove {
     ]);
   }
 
-  /** Reads the three groups' adoption over the year before the first move. */
+  private async delivery(): Promise<[Delivery, Delivery, Delivery]> {
+    const read = (e: Entity) =>
+      this.get(
+        `/v1/entities/group/default/${e.metadata.name}/delivery?${this.range}`,
+      );
+    return Promise.all([
+      read(this.team),
+      read(this.departments[0]),
+      read(this.departments[1]),
+    ]);
+  }
+
+  /** Reads the three groups' adoption and delivery over the year before the first move. */
   async start() {
     this.before = await this.adoption();
+    this.deliveryBefore = await this.delivery();
+    if (this.deliveryBefore[0].mergedPullRequests === 0) {
+      throw new Error('The team to move has no delivery: nothing would move');
+    }
   }
 
   /**
@@ -125,6 +157,32 @@ export class TeamMove {
     );
   }
 
+  /**
+   * Whether the three groups' delivery is what the team's placement should give: deployments,
+   * merged pull requests and the samples of every metric move with the team (its components are
+   * its own).
+   */
+  async deliveryCorrect(): Promise<boolean> {
+    const [team, original, other] = this.deliveryBefore!;
+    const [teamNow, originalNow, otherNow] = await this.delivery();
+    const moved = this.placement;
+    const counts = (d: Delivery) => [
+      d.deployments,
+      d.mergedPullRequests,
+      ...Object.keys(team.samples)
+        .sort()
+        .map(key => d.samples[key]),
+    ];
+    const shifted = (d: Delivery, sign: number) =>
+      counts(d).map((n, i) => n + sign * moved * counts(team)[i]);
+    return (
+      JSON.stringify(counts(teamNow)) === JSON.stringify(counts(team)) &&
+      JSON.stringify(counts(originalNow)) ===
+        JSON.stringify(shifted(original, -1)) &&
+      JSON.stringify(counts(otherNow)) === JSON.stringify(shifted(other, 1))
+    );
+  }
+
   /** Whether no rollup of any kind is queued (`GET /v1/status`). */
   async nothingPending(): Promise<boolean> {
     const { pendingRollups } = await this.get('/v1/status');
@@ -150,9 +208,7 @@ export class TeamMove {
    * any more (the delivery rollups of the departments included): the ms each took from `start`,
    * NaN when not within a minute.
    */
-  async untilCorrect(
-    start = Date.now(),
-  ): Promise<{ cardsMs: number; allMs: number }> {
+  async untilCorrect(start = Date.now()): Promise<MoveTimes> {
     let cardsMs = NaN;
     while (Date.now() - start < 60_000) {
       if (Number.isNaN(cardsMs) && (await this.correct())) {
@@ -160,11 +216,16 @@ export class TeamMove {
       }
       // Queues are read only once the cards are correct: by then the refresh has queued all.
       if (!Number.isNaN(cardsMs) && (await this.nothingPending())) {
-        return { cardsMs, allMs: Date.now() - start };
+        const allMs = Date.now() - start;
+        return {
+          cardsMs,
+          allMs,
+          deliveryCorrect: await this.deliveryCorrect(),
+        };
       }
       await sleep(50);
     }
-    return { cardsMs, allMs: NaN };
+    return { cardsMs, allMs: NaN, deliveryCorrect: false };
   }
 
   /**
@@ -172,10 +233,8 @@ export class TeamMove {
    * measures each time from the catalog change until the cards' API answers correctly and until
    * no rollup is queued (polled every 50 ms; NaN when not within a minute).
    */
-  async measureScheduled(
-    count: number,
-  ): Promise<Array<{ cardsMs: number; allMs: number }>> {
-    const times: Array<{ cardsMs: number; allMs: number }> = [];
+  async measureScheduled(count: number): Promise<MoveTimes[]> {
+    const times: MoveTimes[] = [];
     for (let i = 0; i < count; i++) {
       await sleep(1000 + Math.random() * 2000);
       this.move();
