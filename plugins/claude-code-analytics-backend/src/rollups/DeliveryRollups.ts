@@ -15,6 +15,7 @@ import { Knex } from 'knex';
 import { BatchSizer } from '../store/BatchSizer';
 import { chunked } from '../store/chunked';
 import { groupBy } from '../store/groupBy';
+import { isPostgres } from '../store/isPostgres';
 import { toNumber } from '../store/tables';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
 
@@ -42,10 +43,6 @@ type Queued<T> = T & { enqueuedAt: number };
 /** Entities whose cost counts the merged pull requests their members authored. */
 function isPeopleEntity(ref: string): boolean {
   return ref.startsWith('user:') || ref.startsWith('group:');
-}
-
-function isPostgres(knex: Knex): boolean {
-  return knex.client.dialect === 'postgresql';
 }
 
 /**

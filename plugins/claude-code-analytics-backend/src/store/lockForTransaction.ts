@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isPostgres } from './isPostgres';
 
 /** The locks each transaction holds already, by key. */
 const held = new WeakMap<Knex.Transaction, Set<number>>();
@@ -12,7 +13,7 @@ export async function lockForTransaction(
   tx: Knex.Transaction,
   key: number,
 ): Promise<void> {
-  if (tx.client.dialect !== 'postgresql') {
+  if (!isPostgres(tx)) {
     return;
   }
   const keys = held.get(tx) ?? new Set<number>();
