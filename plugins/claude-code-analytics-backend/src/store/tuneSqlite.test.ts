@@ -1,5 +1,9 @@
+import knexFactory from 'knex';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
-import { SQLITE_CACHE_KIB, tuneSqlite } from './tuneSqlite';
+import { SQLITE_CACHE_KIB, SQLITE_MMAP_BYTES, tuneSqlite } from './tuneSqlite';
 
 jest.setTimeout(60_000);
 
@@ -22,6 +26,28 @@ describe('tuneSqlite', () => {
       ]);
     },
   );
+
+  it('reads a database file through a memory map, in a write-ahead log', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cca-tune-'));
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(directory, 'analytics.sqlite') },
+      useNullAsDefault: true,
+    });
+    try {
+      expect(await knex.raw('PRAGMA mmap_size')).toEqual([{ mmap_size: 0 }]);
+      await tuneSqlite(knex);
+      expect(await knex.raw('PRAGMA mmap_size')).toEqual([
+        { mmap_size: SQLITE_MMAP_BYTES },
+      ]);
+      expect(await knex.raw('PRAGMA journal_mode')).toEqual([
+        { journal_mode: 'wal' },
+      ]);
+    } finally {
+      await knex.destroy();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
 
   it.each(ids.filter(([id]) => !id.startsWith('SQLITE')))(
     'runs nothing on %p (it has no PRAGMA and would throw)',

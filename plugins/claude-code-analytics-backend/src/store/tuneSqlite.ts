@@ -10,9 +10,21 @@ import { isSqlite } from './isSqlite';
 export const SQLITE_CACHE_KIB = 65536;
 
 /**
+ * The bytes of the database file SQLite reads through a memory map instead of `read` calls: the
+ * largest its default build allows (just under 2 GiB). At a year of an organisation's history the
+ * writers' index updates miss the page cache on most pages; through the map such a miss is a
+ * memory access, not a system call and a copy. OTLP benchmark at full scale, four alternating runs
+ * each: 479 exports/s mean and p99 224–307 ms without, 548/s and p99 208–241 ms with. The pages are
+ * the operating system's file cache, shared and reclaimable; a read error of the disk would end
+ * the process (SIGBUS) instead of failing one statement.
+ */
+export const SQLITE_MMAP_BYTES = 2_147_418_112;
+
+/**
  * On SQLite (the embedded default), a write-ahead log with normal synchronisation: commits no longer
  * wait for two file syncs each, readers do not block the writer, and a crash can lose at most the
- * last commits, never corrupt the file; a page cache sized for a year of history; and prepared
+ * last commits, never corrupt the file; a page cache sized for a year of history, and the file
+ * read through a memory map; and prepared
  * statements kept for the next query of the same SQL. Knex keeps one connection to SQLite, which
  * these settings apply to. Nothing to do on other databases.
  */
@@ -24,4 +36,5 @@ export async function tuneSqlite(knex: Knex): Promise<void> {
   await knex.raw('PRAGMA journal_mode = WAL');
   await knex.raw('PRAGMA synchronous = NORMAL');
   await knex.raw(`PRAGMA cache_size = -${SQLITE_CACHE_KIB}`);
+  await knex.raw(`PRAGMA mmap_size = ${SQLITE_MMAP_BYTES}`);
 }
