@@ -428,9 +428,10 @@ type RepositoryEvents = {
  *    summary changed are written, and only those days are queued for the entities that deliver
  *    the repository.
  * 2. Queued entity-days, a month at a time: the day summaries of the entity's repositories are
- *    merged (each repository once, however many of the entity's components it serves), the
- *    entity's month is merged again from its days, and a User or Group gets its count of merged
- *    pull requests its members authored that day.
+ *    merged (each repository once, however many of the entity's components it serves; a group
+ *    takes the day of a child group that delivers a part of them no sibling delivers, see
+ *    {@link planEntityMerges}), the entity's month is merged again from its days, and a User or
+ *    Group gets its count of merged pull requests its members authored that day.
  *
  * Each batch is one transaction; every row is a function of the records, so running twice, or on
  * two replicas, gives the same rows.
@@ -788,6 +789,9 @@ export class DeliveryRollups {
   }
 }
 
+/** The child groups whose days an entity's day merges, and the repositories it merges directly. */
+type MergePlan = { children: string[]; direct: string[] };
+
 /**
  * How an entity's day is merged: from the day summaries of its child groups that deliver a part
  * of its repositories no other child delivers, and from the day summaries of the rest of its
@@ -797,8 +801,6 @@ export class DeliveryRollups {
  * result is the same; a child whose repositories overlap a sibling's, or are not all the
  * entity's, is not used.
  */
-type MergePlan = { children: string[]; direct: string[] };
-
 async function planEntityMerges(
   tx: Knex,
   entities: readonly string[],
