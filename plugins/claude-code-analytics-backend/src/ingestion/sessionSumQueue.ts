@@ -9,6 +9,7 @@ import {
   sessionGroupKey,
   writeSessionUsage,
 } from './sumSessionUsage';
+import { whereKeysIn } from '../store/whereKeysIn';
 
 const TABLE = 'session_sum_queue';
 const KEY = ['identity', 'date', 'provider', 'repository'];
@@ -95,10 +96,11 @@ export async function resumQueuedSessionGroups(
     }
     for (const [at, keys] of byTime) {
       for (const chunk of chunked(keys, 200)) {
-        await knex(TABLE)
-          .where('enqueued_at', Number(at))
-          .whereIn(KEY, chunk)
-          .delete();
+        await whereKeysIn(
+          knex(TABLE).where('enqueued_at', Number(at)),
+          KEY,
+          chunk,
+        ).delete();
       }
     }
     done += queued.length;

@@ -4,6 +4,7 @@ import { insertRows } from '../store/insertRows';
 import { lockForTransaction } from '../store/lockForTransaction';
 import { toNumber } from '../store/tables';
 import { SessionGroup, sessionGroupKey } from './sessionGroup';
+import { whereKeysIn } from '../store/whereKeysIn';
 
 /**
  * Running totals of session-level data per session group (migration `20261125210000`): the writers
@@ -157,12 +158,11 @@ async function addSessionCounts(
     150,
   )) {
     const stored = new Map<string, number>();
-    for (const row of await tx('session_request_sessions')
-      .whereIn(
-        [...SESSION_KEY],
-        chunk.map(change => SESSION_KEY.map(column => change[column])),
-      )
-      .select([...SESSION_KEY, 'requests'])) {
+    for (const row of await whereKeysIn(
+      tx('session_request_sessions').select([...SESSION_KEY, 'requests']),
+      SESSION_KEY,
+      chunk.map(change => SESSION_KEY.map(column => String(change[column]))),
+    )) {
       stored.set(keyOf(row), toNumber(row.requests));
     }
     for (const change of chunk) {
@@ -319,10 +319,11 @@ export async function readGroupTotals(
   const target = (row: Record<string, any>) =>
     result.get(sessionGroupKey(row as SessionGroup));
   for (const chunk of chunked(pairs, 200)) {
-    for (const row of await knex('session_request_totals')
-      .whereIn(['identity', 'date'], chunk)
-      .where('requests', '>', 0)
-      .select()) {
+    for (const row of await whereKeysIn(
+      knex('session_request_totals').where('requests', '>', 0).select(),
+      ['identity', 'date'],
+      chunk,
+    )) {
       const group = target(row);
       if (group) {
         group.otlpRequests += toNumber(row.otlp_requests);
@@ -338,23 +339,28 @@ export async function readGroupTotals(
         });
       }
     }
-    for (const row of await knex('session_group_counts')
-      .whereIn(['identity', 'date'], chunk)
-      .select()) {
+    for (const row of await whereKeysIn(
+      knex('session_group_counts').select(),
+      ['identity', 'date'],
+      chunk,
+    )) {
       const group = target(row);
       if (group) {
         group.requestSessions = toNumber(row.sessions);
       }
     }
-    for (const row of await knex('session_point_totals')
-      .whereIn(['identity', 'date'], chunk)
-      .select()) {
+    for (const row of await whereKeysIn(
+      knex('session_point_totals').select(),
+      ['identity', 'date'],
+      chunk,
+    )) {
       target(row)?.points.push(row);
     }
-    for (const row of await knex('session_event_totals')
-      .whereIn(['identity', 'date'], chunk)
-      .where('events', '>', 0)
-      .select()) {
+    for (const row of await whereKeysIn(
+      knex('session_event_totals').where('events', '>', 0).select(),
+      ['identity', 'date'],
+      chunk,
+    )) {
       target(row)?.events.push({
         kind: row.kind,
         tool: row.tool,

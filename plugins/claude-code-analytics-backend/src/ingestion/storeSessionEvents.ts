@@ -8,6 +8,7 @@ import { readUtcTimestamp } from './readUtcTimestamp';
 import { SessionGroup, sessionGroupKey } from './sessionGroup';
 import { addEventTotals, lockSessionWrites } from './sessionTotals';
 import { SessionEvent } from './types';
+import { whereKeysIn } from '../store/whereKeysIn';
 
 const MAX_INTEGER = 2 ** 31 - 1;
 
@@ -74,12 +75,11 @@ export async function storeSessionEvents(
     await lockSessionWrites(tx);
     // Events already stored (an export the exporter retried) are neither stored nor counted again.
     for (const chunk of chunked([...rows.values()], 300)) {
-      for (const known of await tx('session_events')
-        .select('session_id', 'event_key')
-        .whereIn(
-          ['session_id', 'event_key'],
-          chunk.map(row => [row.session_id, row.event_key]),
-        )) {
+      for (const known of await whereKeysIn(
+        tx('session_events').select('session_id', 'event_key'),
+        ['session_id', 'event_key'],
+        chunk.map(row => [row.session_id, row.event_key]),
+      )) {
         rows.delete(`${known.session_id}\u0000${known.event_key}`);
       }
     }

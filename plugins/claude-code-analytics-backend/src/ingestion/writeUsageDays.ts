@@ -15,6 +15,7 @@ import {
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { PricingOptions } from './PricingOptions';
 import { UsageDay } from './types';
+import { whereKeysIn } from '../store/whereKeysIn';
 
 const RAW_KEY_COLUMNS = [
   'source',
@@ -44,10 +45,7 @@ function priceModel(
   day: UsageDay,
   model: UsageDay['models'][number],
   pricing: PricingOptions,
-): Pick<
-  UsageModelDailyRow,
-  'cost_micros' | 'unpriced_tokens' | 'cost_origin'
-> {
+): Pick<UsageModelDailyRow, 'cost_micros' | 'unpriced_tokens' | 'cost_origin'> {
   if (model.costMicros !== undefined) {
     return {
       cost_micros: Math.round(model.costMicros),
@@ -110,7 +108,7 @@ export async function writeUsageDays(
         'usage_model_daily',
         'usage_tool_daily',
       ]) {
-        await tx(table).whereIn([...RAW_KEY_COLUMNS], keys).delete();
+        await whereKeysIn(tx(table), RAW_KEY_COLUMNS, keys).delete();
       }
 
       const activityRows: UsageActivityDailyRow[] = [];

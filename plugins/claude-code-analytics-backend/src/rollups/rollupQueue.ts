@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
+import { whereKeysIn } from '../store/whereKeysIn';
 
 /**
  * A (user, day) or (entity, day) pair whose derived rows must be recomputed.
@@ -81,10 +82,11 @@ export async function dequeue(
   }
   for (const [at, pairs] of groups) {
     for (const chunk of chunked(pairs, 500)) {
-      await knex(table)
-        .where('enqueued_at', at)
-        .whereIn([column, 'date'], chunk)
-        .delete();
+      await whereKeysIn(
+        knex(table).where('enqueued_at', at),
+        [column, 'date'],
+        chunk,
+      ).delete();
     }
   }
 }

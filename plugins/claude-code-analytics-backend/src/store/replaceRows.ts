@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { chunked } from './chunked';
 import { insertRows } from './insertRows';
+import { whereKeysIn } from './whereKeysIn';
 
 type Row = Record<string, unknown>;
 
@@ -38,12 +39,10 @@ export async function replaceRows(
     }
   }
   const gone = [...storedByKey.values()].map(row =>
-    keyColumns.map(c => row[c]),
+    keyColumns.map(c => String(row[c])),
   );
   for (const chunk of chunked(gone, Math.floor(2000 / keyColumns.length))) {
-    await knex(table)
-      .whereIn(keyColumns as string[], chunk as any[][])
-      .delete();
+    await whereKeysIn(knex(table), keyColumns, chunk).delete();
   }
   if (changed.length > 0) {
     await insertRows(knex, table, changed, {

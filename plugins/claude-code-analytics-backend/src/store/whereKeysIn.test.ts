@@ -1,0 +1,60 @@
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { whereKeysIn } from './whereKeysIn';
+
+jest.setTimeout(60_000);
+
+/** Keys with the characters an array literal escapes, and one that only matches column-wise. */
+const ROWS = [
+  { identity: 'ada@acme.example', date: '2026-03-01', n: 1 },
+  { identity: 'ada@acme.example', date: '2026-03-02', n: 2 },
+  { identity: 'linus@acme.example', date: '2026-03-01', n: 3 },
+  { identity: 'o"brien, {x}\\y', date: '2026-03-01', n: 4 },
+  { identity: 'NULL', date: '2026-03-01', n: 5 },
+  { identity: 'zoë ü 日本', date: '2026-03-03', n: 6 },
+];
+
+describe('whereKeysIn', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'selects and deletes exactly the rows of the keys, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.schema.createTable('days', table => {
+        table.string('identity', 320).notNullable();
+        table.string('date', 10).notNullable();
+        table.integer('n').notNullable();
+        table.primary(['identity', 'date']);
+      });
+      await knex('days').insert(ROWS);
+      const keys = [
+        ['ada@acme.example', '2026-03-02'],
+        // Ada's identity and Linus's day: neither of Ada's rows nor Linus's.
+        ['ada@acme.example', '2026-03-03'],
+        ['o"brien, {x}\\y', '2026-03-01'],
+        ['NULL', '2026-03-01'],
+        ['zoë ü 日本', '2026-03-03'],
+        ['nobody', '2026-03-01'],
+      ];
+      const selected = await whereKeysIn(
+        knex('days').select('n').orderBy('n'),
+        ['identity', 'date'],
+        keys,
+      );
+      expect(selected.map(row => Number(row.n))).toEqual([2, 4, 5, 6]);
+      expect(
+        await whereKeysIn(knex('days').select('n'), ['identity', 'date'], []),
+      ).toEqual([]);
+
+      await whereKeysIn(
+        knex('days').where('n', '>', 2),
+        ['identity', 'date'],
+        keys,
+      ).delete();
+      expect(
+        (await knex('days').select('n').orderBy('n')).map(row => Number(row.n)),
+      ).toEqual([1, 2, 3]);
+      await knex.destroy();
+    },
+  );
+});
