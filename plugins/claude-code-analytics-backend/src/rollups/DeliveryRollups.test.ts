@@ -23,7 +23,6 @@ import {
   DeliveryRollups,
   enqueueDeliveryEntityDays,
   enqueueDeliveryRepositories,
-  enqueueOwnershipChanges,
 } from './DeliveryRollups';
 
 jest.setTimeout(180_000);
@@ -933,47 +932,6 @@ describe('DeliveryRollups', () => {
       const moved = await entityRowsFromRepositories(knex);
       expect(moved.days).not.toEqual(rows.days);
       expect(await storedEntityRows(knex)).toEqual(moved);
-      await knex.destroy();
-    },
-  );
-
-  it.each(databases.eachSupportedId())(
-    'queues the groups above an entity whose repositories changed, though theirs did not, %p',
-    async databaseId => {
-      const { knex, post } = await start(databaseId, nestedCatalog());
-      await post(generateHistory(NESTED_REPOSITORIES));
-      expect(await queued(knex)).toEqual({ repositories: 0, entityDays: 0 });
-      // Payments' own component moves to its team: payments and acme keep their repositories,
-      // but payments' day is merged from the team's, so both are merged again.
-      const none = { added: [], removed: [] };
-      await knex.transaction(tx =>
-        enqueueOwnershipChanges(tx, {
-          entity_components: {
-            added: [['group:default/risk-team', 'component:default/docs']],
-            removed: [],
-          },
-          entity_members: none,
-          repository_components: none,
-          user_identities: none,
-        }),
-      );
-      const docsDays = (
-        await knex('repository_delivery_daily')
-          .where('repository', 'acme/docs')
-          .orderBy('date')
-      ).map(row => row.date);
-      expect(docsDays.length).toBeGreaterThan(20);
-      const queuedDays = await knex('delivery_entity_queue').orderBy([
-        'entity_ref',
-        'date',
-      ]);
-      expect(queuedDays.map(row => [row.entity_ref, row.date])).toEqual(
-        [
-          'group:default/acme',
-          'group:default/payments',
-          'group:default/risk-team',
-        ].flatMap(ref => docsDays.map(date => [ref, date])),
-      );
       await knex.destroy();
     },
   );

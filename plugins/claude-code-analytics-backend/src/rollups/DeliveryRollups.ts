@@ -186,8 +186,7 @@ export async function enqueueAuthoredMerges(
  * Queues the entity-days a change of the ownership index touches, on every day with data:
  *
  * - an entity that gained or lost a component, or whose component gained or lost a repository,
- *   is merged again on every day those repositories (before and after) have summaries, and so
- *   are the groups above it;
+ *   is merged again on every day those repositories (before and after) have summaries;
  * - a User or Group that gained or lost a member, or whose member gained or lost an identity, is
  *   counted again on every day those identities (before and after) merged pull requests.
  */
@@ -238,31 +237,6 @@ export async function enqueueOwnershipChanges(
   for (const [repository, component] of both('repository_components')) {
     for (const entity of entitiesOf.get(component) ?? []) {
       add(repositoriesOfEntity, entity, repository);
-    }
-  }
-  // The groups above each of them too, even where their own repositories did not change (a
-  // component moved from a department to one of its teams): a group's day is merged from its
-  // child groups' days, and a replica merging the department while this commits must not take
-  // the team's new day with the department's old plan. Queuing the department makes this
-  // transaction wait for that replica's lock on the department's day, and merges it again after.
-  const parentOf = new Map<string, string>(
-    (
-      await tx('ownership_entities')
-        .select('entity_ref', 'parent_ref')
-        .whereNotNull('parent_ref')
-    ).map(row => [row.entity_ref, row.parent_ref]),
-  );
-  for (const [entity, repositories] of [...repositoriesOfEntity]) {
-    const seen = new Set([entity]);
-    for (
-      let parent = parentOf.get(entity);
-      parent !== undefined && !seen.has(parent);
-      parent = parentOf.get(parent)
-    ) {
-      seen.add(parent);
-      repositories.forEach(repository =>
-        add(repositoriesOfEntity, parent!, repository),
-      );
     }
   }
   await enqueueEntityDaysFrom(tx, repositoriesOfEntity, repositories => ({
