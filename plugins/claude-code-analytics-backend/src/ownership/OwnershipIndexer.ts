@@ -6,7 +6,10 @@ import { Knex } from 'knex';
 import { enqueueOwnershipChanges } from '../rollups/DeliveryRollups';
 import { enqueueEntityDays, enqueueUserDays } from '../rollups/rollupQueue';
 import { chunked } from '../store/chunked';
-import { lockForTransaction } from '../store/lockForTransaction';
+import {
+  lockForTransaction,
+  OWNERSHIP_INDEX_LOCK,
+} from '../store/lockForTransaction';
 import { buildOwnershipIndex, OwnershipIndex } from './buildOwnershipIndex';
 
 type PairTable =
@@ -227,7 +230,7 @@ export class OwnershipIndexer {
     await this.knex.transaction(async tx => {
       // One refresh at a time across replicas: the version read below stays the one this
       // refresh replaces, so no replica keeps a copy of pairs another one changed meanwhile.
-      await lockForTransaction(tx, 0x4343414f);
+      await lockForTransaction(tx, OWNERSHIP_INDEX_LOCK);
       const versionRow = await tx('source_cursors')
         .where(INDEX_VERSION)
         .first('value');

@@ -16,8 +16,13 @@ import { DateTime } from 'luxon';
 import { Server } from 'node:http';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { untilAdvisoryLockWaited } from '../__testUtils__/untilAdvisoryLockWaited';
 import { startAnalyticsBackend } from '../__testUtils__/startAnalyticsBackend';
 import { withinSketchAccuracy } from '../__testUtils__/withinSketchAccuracy';
+import {
+  lockForTransaction,
+  OWNERSHIP_INDEX_LOCK,
+} from '../store/lockForTransaction';
 import { migrateStore } from '../store/migrateStore';
 import {
   DeliveryRollups,
@@ -932,6 +937,50 @@ describe('DeliveryRollups', () => {
       const moved = await entityRowsFromRepositories(knex);
       expect(moved.days).not.toEqual(rows.days);
       expect(await storedEntityRows(knex)).toEqual(moved);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'merges no entity-day while an ownership refresh is being written, %p',
+    async databaseId => {
+      const { knex, post } = await start(databaseId, nestedCatalog());
+      await post(generateHistory(NESTED_REPOSITORIES));
+      const [{ date }] = await knex('repository_delivery_daily')
+        .where('repository', 'acme/docs')
+        .orderBy('date')
+        .limit(1);
+      await enqueueDeliveryEntityDays(knex, [
+        { ref: 'group:default/payments', date },
+      ]);
+
+      // A refresh moving payments' own component to its team: the team is queued, payments (whose
+      // repositories stay the same) is not. A merge of payments must not read the plan before the
+      // refresh commits and the team's day after.
+      const refresh = await knex.transaction();
+      await lockForTransaction(refresh, OWNERSHIP_INDEX_LOCK);
+      await refresh('entity_components').insert({
+        entity_ref: 'group:default/risk-team',
+        component_ref: 'component:default/docs',
+      });
+      await enqueueDeliveryEntityDays(refresh, [
+        { ref: 'group:default/risk-team', date },
+      ]);
+      const merging = DeliveryRollups.create({
+        knex,
+        logger: mockServices.logger.mock(),
+      }).run();
+      await untilAdvisoryLockWaited(knex);
+      await refresh.commit();
+      await merging;
+
+      expect(await queued(knex)).toEqual({ repositories: 0, entityDays: 0 });
+      // The day queued, of the team and of payments, is the merge of their repositories' days.
+      const stored = (await storedEntityRows(knex)).days;
+      const merged = (await entityRowsFromRepositories(knex)).days;
+      for (const ref of ['group:default/risk-team', 'group:default/payments']) {
+        expect(stored.get(`${ref} ${date}`)).toBe(merged.get(`${ref} ${date}`));
+      }
       await knex.destroy();
     },
   );

@@ -16,6 +16,10 @@ import { BatchSizer } from '../store/BatchSizer';
 import { chunked } from '../store/chunked';
 import { groupBy } from '../store/groupBy';
 import { isPostgres } from '../store/isPostgres';
+import {
+  lockForTransaction,
+  OWNERSHIP_INDEX_LOCK,
+} from '../store/lockForTransaction';
 import { toNumber } from '../store/tables';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
 
@@ -517,6 +521,9 @@ export class DeliveryRollups {
     tx: Knex.Transaction,
     limit: number,
   ): Promise<number> {
+    // The entities queued for the days that change are read from the ownership index: a refresh
+    // committing meanwhile would queue the new owners only for the days it saw.
+    await lockForTransaction(tx, OWNERSHIP_INDEX_LOCK, { shared: true });
     const queued: Array<Queued<{ repository: string }>> = (
       await lockEntries(
         tx,
@@ -592,6 +599,12 @@ export class DeliveryRollups {
     tx: Knex.Transaction,
     limit: number,
   ): Promise<number> {
+    // The plan of each merge (the children standing for their repositories) and the children's
+    // days it then reads must come from one ownership index: a refresh committing in between (a
+    // component moved from a department to its team queues the team, not the department) and a
+    // replica merging the team meanwhile would have the department count the component's
+    // repositories twice, or not at all. Refreshes take this lock alone.
+    await lockForTransaction(tx, OWNERSHIP_INDEX_LOCK, { shared: true });
     const first = await tx('delivery_entity_queue')
       .min({ date: 'date' })
       .first();

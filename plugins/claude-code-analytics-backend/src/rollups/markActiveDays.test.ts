@@ -1,35 +1,12 @@
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { untilAdvisoryLockWaited } from '../__testUtils__/untilAdvisoryLockWaited';
 import { migrateStore } from '../store/migrateStore';
 import { markActiveDays } from './markActiveDays';
 
 jest.setTimeout(60_000);
 
 const ADA = 'user:default/ada';
-
-/**
- * On PostgreSQL, waits until a transaction waits for an advisory lock (the second one, for the
- * first's), so that the first commits only then; SQLite's second transaction waits for the only
- * connection anyway.
- */
-async function untilWaiting(knex: Knex) {
-  if (knex.client.config.client !== 'pg') {
-    return;
-  }
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { rows } = await knex.raw(
-      "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
-    );
-    if (Number(rows[0].n) > 0) {
-      return;
-    }
-    if (Date.now() > deadline) {
-      throw new Error('The second transaction never waited for the lock');
-    }
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
-}
 
 /** The stored spans, without their people. */
 function spans(knex: Knex) {
@@ -67,7 +44,7 @@ describe('markActiveDays', () => {
       const second = knex.transaction(async tx => {
         await markActiveDays(tx, '2026-03-09', [ADA], new Set([ADA]));
       });
-      await untilWaiting(knex);
+      await untilAdvisoryLockWaited(knex);
       await first.commit();
       await second;
 

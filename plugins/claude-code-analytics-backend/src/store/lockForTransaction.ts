@@ -1,26 +1,41 @@
 import { Knex } from 'knex';
 import { isPostgres } from './isPostgres';
 
-/** The locks each transaction holds already, by key. */
-const held = new WeakMap<Knex.Transaction, Set<number>>();
+/**
+ * The key of the ownership index: a refresh holds it alone while it replaces the pairs; the
+ * delivery rollups share it, so that none of their transactions spans a refresh's commit.
+ */
+export const OWNERSHIP_INDEX_LOCK = 0x4343414f;
+
+/** The locks each transaction holds already, by mode and key. */
+const held = new WeakMap<Knex.Transaction, Set<string>>();
 
 /**
  * On PostgreSQL, takes the transaction-level advisory lock `key` (released at commit or rollback),
  * once per transaction: the writers that read rows and write them back changed serialise on it
- * across backend replicas. SQLite has one writer at a time anyway: nothing to do there.
+ * across backend replicas. With `shared`, any number of transactions hold it together, and each
+ * waits for (and holds off) one that takes it alone. SQLite has one writer at a time anyway:
+ * nothing to do there.
  */
 export async function lockForTransaction(
   tx: Knex.Transaction,
   key: number,
+  options: { shared?: boolean } = {},
 ): Promise<void> {
   if (!isPostgres(tx)) {
     return;
   }
-  const keys = held.get(tx) ?? new Set<number>();
-  if (keys.has(key)) {
+  const mode = options.shared ? 'shared' : 'exclusive';
+  const keys = held.get(tx) ?? new Set<string>();
+  if (keys.has(`${mode}:${key}`)) {
     return;
   }
-  await tx.raw('SELECT pg_advisory_xact_lock(?)', [key]);
-  keys.add(key);
+  await tx.raw(
+    options.shared
+      ? 'SELECT pg_advisory_xact_lock_shared(?)'
+      : 'SELECT pg_advisory_xact_lock(?)',
+    [key],
+  );
+  keys.add(`${mode}:${key}`);
   held.set(tx, keys);
 }

@@ -1,0 +1,25 @@
+import { Knex } from 'knex';
+
+/**
+ * On PostgreSQL, waits until some transaction waits for an advisory lock, so that the test lets
+ * the transaction holding it end only then; fails after 10 s. SQLite has a single connection, for
+ * which a second transaction waits anyway: it returns at once there.
+ */
+export async function untilAdvisoryLockWaited(knex: Knex): Promise<void> {
+  if (knex.client.config.client !== 'pg') {
+    return;
+  }
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { rows } = await knex.raw(
+      "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+    );
+    if (Number(rows[0].n) > 0) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error('The second transaction never waited for the lock');
+    }
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}
