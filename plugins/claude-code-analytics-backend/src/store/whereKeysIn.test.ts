@@ -57,4 +57,24 @@ describe('whereKeysIn', () => {
       await knex.destroy();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'refuses a key without a value for every column, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.schema.createTable('days', table => {
+        table.string('identity', 320).notNullable();
+        table.string('date', 10).notNullable();
+      });
+      // knex throws when it runs the query, the array form when it is written.
+      await expect(async () =>
+        whereKeysIn(
+          knex('days').select(),
+          ['identity', 'date'],
+          [['ada@acme.example', undefined as unknown as string]],
+        ),
+      ).rejects.toThrow();
+      await knex.destroy();
+    },
+  );
 });

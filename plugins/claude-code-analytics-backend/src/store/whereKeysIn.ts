@@ -18,6 +18,14 @@ export function whereKeysIn<Q extends Knex.QueryBuilder>(
   if (query.client.dialect !== 'postgresql') {
     return query.whereIn(columns as string[], keys as string[][]) as Q;
   }
+  // As knex refuses an undefined binding, instead of matching nothing.
+  if (
+    keys.some(key => key.length !== columns.length || key.includes(undefined!))
+  ) {
+    throw new Error(
+      `Keys of ${columns.join(', ')} must have a string for each column`,
+    );
+  }
   return query.whereRaw(
     `(${columns.map(() => '??').join(', ')}) IN (SELECT * FROM unnest(${columns
       .map(() => '?::text[]')
