@@ -70,10 +70,11 @@ export class TeamMove {
       .toISODate()}&to=${endDate}`;
   }
 
-  private async adoption(): Promise<[Adoption, Adoption, Adoption]> {
-    const read = (e: Entity) =>
+  /** One card of the team and of the two departments, over the year. */
+  private async cards<T>(card: 'adoption' | 'delivery'): Promise<[T, T, T]> {
+    const read = (e: Entity): Promise<T> =>
       this.get(
-        `/v1/entities/group/default/${e.metadata.name}/adoption?${this.range}`,
+        `/v1/entities/group/default/${e.metadata.name}/${card}?${this.range}`,
       );
     return Promise.all([
       read(this.team),
@@ -82,16 +83,12 @@ export class TeamMove {
     ]);
   }
 
-  private async delivery(): Promise<[Delivery, Delivery, Delivery]> {
-    const read = (e: Entity) =>
-      this.get(
-        `/v1/entities/group/default/${e.metadata.name}/delivery?${this.range}`,
-      );
-    return Promise.all([
-      read(this.team),
-      read(this.departments[0]),
-      read(this.departments[1]),
-    ]);
+  private adoption() {
+    return this.cards<Adoption>('adoption');
+  }
+
+  private delivery() {
+    return this.cards<Delivery>('delivery');
   }
 
   /** Reads the three groups' adoption and delivery over the year before the first move. */

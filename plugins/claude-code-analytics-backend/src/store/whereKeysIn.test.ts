@@ -1,3 +1,4 @@
+import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { whereKeysIn } from './whereKeysIn';
 
@@ -13,6 +14,16 @@ const ROWS = [
   { identity: 'zoë ü 日本', date: '2026-03-03', n: 6 },
 ];
 
+async function createDays(knex: Knex) {
+  await knex.schema.createTable('days', table => {
+    table.string('identity', 320).notNullable();
+    table.string('date', 10).notNullable();
+    table.integer('n').notNullable();
+    table.primary(['identity', 'date']);
+  });
+  await knex('days').insert(ROWS);
+}
+
 describe('whereKeysIn', () => {
   const databases = createTestDatabases();
 
@@ -20,13 +31,7 @@ describe('whereKeysIn', () => {
     'selects and deletes exactly the rows of the keys, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      await knex.schema.createTable('days', table => {
-        table.string('identity', 320).notNullable();
-        table.string('date', 10).notNullable();
-        table.integer('n').notNullable();
-        table.primary(['identity', 'date']);
-      });
-      await knex('days').insert(ROWS);
+      await createDays(knex);
       const keys = [
         ['ada@acme.example', '2026-03-02'],
         // Ada's identity and Linus's day: neither of Ada's rows nor Linus's.
@@ -62,10 +67,7 @@ describe('whereKeysIn', () => {
     'refuses a key without a value for every column, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      await knex.schema.createTable('days', table => {
-        table.string('identity', 320).notNullable();
-        table.string('date', 10).notNullable();
-      });
+      await createDays(knex);
       // knex throws when it runs the query, the array form when it is written.
       await expect(async () =>
         whereKeysIn(
