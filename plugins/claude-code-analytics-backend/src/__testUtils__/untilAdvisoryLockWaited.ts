@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isPostgres } from '../store/isPostgres';
 
 /**
  * On PostgreSQL, waits until some transaction waits for an advisory lock, so that the test lets
@@ -6,7 +7,7 @@ import { Knex } from 'knex';
  * which a second transaction waits anyway: it returns at once there.
  */
 export async function untilAdvisoryLockWaited(knex: Knex): Promise<void> {
-  if (knex.client.config.client !== 'pg') {
+  if (!isPostgres(knex)) {
     return;
   }
   const deadline = Date.now() + 10_000;

@@ -21,6 +21,7 @@ import {
   OWNERSHIP_INDEX_LOCK,
 } from '../store/lockForTransaction';
 import { toNumber } from '../store/tables';
+import { whereKeysIn } from '../store/whereKeysIn';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
 
 /** Repositories summarised per transaction at most. */
@@ -790,13 +791,15 @@ export class DeliveryRollups {
     // The entries are locked until this transaction ends (SQLite: one writer at a time), so none
     // was queued again since it was read; one queued again later is a new entry.
     for (const chunk of chunked(queued, CHUNK)) {
-      await tx('delivery_entity_queue')
-        .whereIn(
-          ['entity_ref', 'date'],
-          chunk.map(q => [q.ref, q.date]),
-        )
-        .where('enqueued_at', '<=', Math.max(...chunk.map(q => q.enqueuedAt)))
-        .delete();
+      await whereKeysIn(
+        tx('delivery_entity_queue').where(
+          'enqueued_at',
+          '<=',
+          Math.max(...chunk.map(q => q.enqueuedAt)),
+        ),
+        ['entity_ref', 'date'],
+        chunk.map(q => [q.ref, q.date]),
+      ).delete();
     }
     return queued.length;
   }

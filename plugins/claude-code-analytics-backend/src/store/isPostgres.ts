@@ -1,6 +1,9 @@
 import { Knex } from 'knex';
 
-/** The database is PostgreSQL (the production store): row locks and advisory locks exist. */
-export function isPostgres(knex: Knex): boolean {
-  return knex.client.dialect === 'postgresql';
+/**
+ * The database is PostgreSQL (the production store): row locks and advisory locks exist. Takes a
+ * knex instance, a transaction or a query builder.
+ */
+export function isPostgres(db: { client: Knex.Client }): boolean {
+  return db.client.dialect === 'postgresql';
 }

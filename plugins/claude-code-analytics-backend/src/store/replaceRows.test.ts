@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { isPostgres } from './isPostgres';
 import { replaceRows } from './replaceRows';
 import { toNumber } from './tables';
 
@@ -97,7 +98,7 @@ describe('replaceRows', () => {
       ).toEqual(['delete', 'insert']);
       // The gone row's key (PostgreSQL gets it as one array per column, see whereKeysIn).
       expect(writes[0].bindings).toEqual(
-        knex.client.dialect === 'postgresql'
+        isPostgres(knex)
           ? [['b'], ['2026-11-25'], ['opus']]
           : ['b', '2026-11-25', 'opus'],
       );

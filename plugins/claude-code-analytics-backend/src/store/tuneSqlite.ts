@@ -15,7 +15,7 @@ export const SQLITE_CACHE_KIB = 65536;
  * writers' index updates miss the page cache on most pages; through the map such a miss is a
  * memory access, not a system call and a copy. OTLP benchmark at full scale, four alternating runs
  * each: 479 exports/s mean and p99 224–307 ms without, 548/s and p99 208–241 ms with (later runs
- * with it spread as widely as the difference: 371–521/s, p99 223–317 ms). The pages are
+ * with it spread more widely than the difference: 270–521/s, p99 223–616 ms). The pages are
  * the operating system's file cache, shared and reclaimable; a read error of the disk would end
  * the process (SIGBUS) instead of failing one statement.
  */

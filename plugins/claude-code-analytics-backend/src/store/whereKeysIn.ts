@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isPostgres } from './isPostgres';
 
 /**
  * Restricts a query to the rows whose `columns` equal one of `keys` (tuples of strings, in the
@@ -15,7 +16,7 @@ export function whereKeysIn<Q extends Knex.QueryBuilder>(
   columns: readonly string[],
   keys: ReadonlyArray<readonly string[]>,
 ): Q {
-  if (query.client.dialect !== 'postgresql') {
+  if (!isPostgres(query)) {
     return query.whereIn(columns as string[], keys as string[][]) as Q;
   }
   // As knex refuses an undefined binding, instead of matching nothing.
