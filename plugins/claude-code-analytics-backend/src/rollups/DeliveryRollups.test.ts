@@ -942,6 +942,44 @@ describe('DeliveryRollups', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'merges groups whose parents form a cycle from their repositories, %p',
+    async databaseId => {
+      // Each is the other's parent, so each owns both components and merges the other's day.
+      const { knex, scheduler, post } = await start(databaseId, [
+        group('ring-a', { parent: 'ring-b', children: ['ring-b'] }),
+        group('ring-b', { parent: 'ring-a', children: ['ring-a'] }),
+        component('ledger', 'ring-a', 'acme/ledger'),
+        component('web', 'ring-b', 'acme/web'),
+      ]);
+      await post(generateHistory(['acme/ledger', 'acme/web']));
+      const rows = await entityRowsFromRepositories(knex);
+      expect(rows.days.size).toBeGreaterThan(100);
+      expect(await storedEntityRows(knex)).toEqual(rows);
+
+      // Both days made wrong and queued in one batch: the one merged first cannot take the other's
+      // day (not merged yet) and merges its repositories instead.
+      const RINGS = ['group:default/ring-a', 'group:default/ring-b'];
+      const days = await knex('entity_delivery_daily')
+        .where('entity_ref', RINGS[0])
+        .orderBy('date');
+      const [day, other] = [days[10], days[40]];
+      expect(day.summary).not.toBe(other.summary);
+      await knex('entity_delivery_daily')
+        .whereIn('entity_ref', RINGS)
+        .where('date', day.date)
+        .update({ summary: other.summary });
+      await enqueueDeliveryEntityDays(
+        knex,
+        RINGS.map(ref => ({ ref, date: day.date })),
+      );
+      await scheduler.triggerTask('claude-code-analytics-rollups');
+      expect(await queued(knex)).toEqual({ repositories: 0, entityDays: 0 });
+      expect(await storedEntityRows(knex)).toEqual(rows);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'merges no entity-day while an ownership refresh is being written, %p',
     async databaseId => {
       const { knex, post } = await start(databaseId, nestedCatalog());
