@@ -38,6 +38,7 @@ import { writeDemoHistory } from '../../src/sources/DemoSource';
 import { fastCatalogFactory } from './fastCatalog';
 import { MoveTimes, TeamMove } from './measureFreshness';
 import { FleetFigures, measureOtlp, OtlpFigures } from './measureOtlp';
+import { measureSeries, SeriesFigures } from './measureSeries';
 import { fetchRetryingOnce, percentile, Table } from './report';
 
 type Options = {
@@ -99,7 +100,7 @@ function readOptions(argv: string[]): Options {
       }),
     otlpFleetConnections: number('otlp-fleet-connections', 2048),
     sqlProfile: argv.includes('--sql-profile'),
-    sections: value('sections', 'latency,otlp,freshness').split(','),
+    sections: value('sections', 'latency,otlp,series,freshness').split(','),
   };
 }
 
@@ -343,6 +344,7 @@ type DatabaseFigures = {
     referenceP50: number;
   }>;
   otlp?: OtlpFigures;
+  series?: SeriesFigures;
   freshness?: {
     pollMs: number;
     /** From the triggered refresh to correct cards, and to no rollup queued. */
@@ -513,6 +515,24 @@ async function runOn(
     }
 
     sqlProfile?.print('otlp');
+    let series: SeriesFigures | undefined;
+    if (options.sections.includes('series')) {
+      // Sessions of 1 and 8 hours exporting every 5 s, against a new one.
+      series = await measureSeries({
+        knex,
+        person: org.people[0].email,
+        runs: [
+          { temporality: 'delta', length: 0 },
+          { temporality: 'delta', length: 720 },
+          { temporality: 'delta', length: 5760 },
+          { temporality: 'cumulative', length: 720 },
+          { temporality: 'cumulative', length: 5760 },
+        ],
+        exports: 100,
+        log: message => console.log(`[${database}] ${message}`),
+      });
+      sqlProfile?.print('series');
+    }
     let freshness: DatabaseFigures['freshness'] = undefined;
     if (options.sections.includes('freshness')) {
       // Triggered by hand first: the refresh alone, then one look that finds nothing.
@@ -582,6 +602,7 @@ async function runOn(
       load: { records, writeMs, rollupMs, indexMs },
       latency,
       otlp,
+      series,
       freshness,
     };
   } finally {
@@ -813,6 +834,28 @@ function printReport(
         fleets.print();
         console.log();
       }
+    }
+    if (result.series) {
+      const series = new Table([
+        'metrics export (8 points) into a session of',
+        'temporality',
+        'points per series already stored',
+        'p50 ms',
+        'p95 ms',
+      ]);
+      for (const s of result.series) {
+        series.row(
+          s.stored === 0
+            ? 'a new session'
+            : `${((s.stored * 5) / 3600).toFixed(0)} h, exporting every 5 s`,
+          s.temporality,
+          String(s.stored),
+          s.p50.toFixed(2),
+          s.p95.toFixed(2),
+        );
+      }
+      series.print();
+      console.log();
     }
     if (result.freshness) {
       const fresh = new Table([

@@ -84,4 +84,62 @@ describe('writeMetricPoints', () => {
       expect(deltas.map(row => Number(row.delta))).toEqual([5, 3, 2, 4]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'skips a delta point stored before, however far back in its series, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      const linesAdded = async () => {
+        const [row] = await knex('usage_activity_daily')
+          .where({ identity: 'ada@acme.example', date: '2026-11-25' })
+          .sum({ lines: 'lines_added' });
+        return Number(row.lines ?? 0);
+      };
+      // A long session exporting every 5 s: each delta point counts the lines of its interval.
+      const delta = (i: number) =>
+        point(5 * (i + 1), i + 1, {
+          session: 'long',
+          temporality: 'delta',
+          startTimeUnixNano: String(DAY_NANO + BigInt(5 * i) * 1_000_000_000n),
+        });
+      const first = Array.from({ length: 40 }, (_, i) => delta(i));
+      expect(
+        await writeMetricPoints(knex, first.slice(0, 20), DEFAULT_PRICING),
+      ).toBe(20);
+      expect(
+        await writeMetricPoints(knex, first.slice(20), DEFAULT_PRICING),
+      ).toBe(20);
+      expect(await linesAdded()).toBe((40 * 41) / 2);
+
+      // Retries of early, middle and latest intervals with the next interval, beside a
+      // cumulative series of the same person: only the new interval and the cumulative point count.
+      expect(
+        await writeMetricPoints(
+          knex,
+          [delta(0), delta(17), delta(39), delta(40), point(60, 9)],
+          DEFAULT_PRICING,
+        ),
+      ).toBe(2);
+      expect(await linesAdded()).toBe((40 * 41) / 2 + 41 + 9);
+      // A point of the series with another start is another interval.
+      expect(
+        await writeMetricPoints(
+          knex,
+          [{ ...delta(3), startTimeUnixNano: String(DAY_NANO) }],
+          DEFAULT_PRICING,
+        ),
+      ).toBe(1);
+      expect(await linesAdded()).toBe((40 * 41) / 2 + 41 + 9 + 4);
+      expect(
+        Number(
+          (
+            await knex('session_metric_points')
+              .where('session_id', 'long')
+              .count({ n: '*' })
+          )[0].n,
+        ),
+      ).toBe(42);
+    },
+  );
 });

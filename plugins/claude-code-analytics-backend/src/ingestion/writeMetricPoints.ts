@@ -4,6 +4,7 @@ import { Knex } from 'knex';
 import { inTransaction } from '../store/inTransaction';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
+import { whereKeysIn } from '../store/whereKeysIn';
 import { addPointTotals, lockSessionWrites } from './sessionTotals';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { PricingOptions } from './PricingOptions';
@@ -12,6 +13,17 @@ import {
   sessionGroupKey,
   writeSessionUsage,
 } from './sumSessionUsage';
+
+/** The columns that identify a stored point: its series and interval. */
+const POINT_KEY = ['series_hash', 'start_nano', 'time_nano'];
+
+function pointKey(row: {
+  series_hash: string;
+  start_nano: string;
+  time_nano: string;
+}): string {
+  return `${row.series_hash}|${row.start_nano}|${row.time_nano}`;
+}
 
 /** A Claude Code metric data point, as the OTLP receiver reads it. */
 export type MetricPointInput = {
@@ -172,7 +184,7 @@ export async function storeMetricPoints(
       cumulative: point.temporality === 'cumulative',
     };
     // The same point twice in one batch is one point.
-    candidates.set(`${seriesHash}|${row.start_nano}|${row.time_nano}`, row);
+    candidates.set(pointKey(row), row);
   }
   if (candidates.size === 0) {
     return { stored: 0, groups: [] };
@@ -182,21 +194,40 @@ export async function storeMetricPoints(
   let stored = 0;
   await inTransaction(knex, async tx => {
     await lockSessionWrites(tx);
-    // Points of these series already stored: known intervals are skipped, and the latest earlier
-    // point of a cumulative series gives the base of its increase.
+    // Points already stored are skipped (an exporter's retry). A cumulative series is read whole:
+    // the latest earlier point gives the base of each increase.
     const bySeries = new Map<string, Array<{ time: string; value: number }>>();
     const known = new Set<string>();
-    const series = [
-      ...new Set([...candidates.values()].map(r => r.series_hash)),
+    const readWhole = [
+      ...new Set(
+        [...candidates.values()]
+          .filter(r => r.cumulative)
+          .map(r => r.series_hash),
+      ),
     ];
-    for (const chunk of chunked(series, 300)) {
+    for (const chunk of chunked(readWhole, 300)) {
       for (const row of await tx('session_metric_points')
         .select('series_hash', 'start_nano', 'time_nano', 'value')
         .whereIn('series_hash', chunk)) {
-        known.add(`${row.series_hash}|${row.start_nano}|${row.time_nano}`);
+        known.add(pointKey(row));
         const list = bySeries.get(row.series_hash) ?? [];
         list.push({ time: row.time_nano, value: Number(row.value) });
         bySeries.set(row.series_hash, list);
+      }
+    }
+    // A delta point stands for its own interval (Claude Code's default): only whether that
+    // interval is stored matters, not the rest of a series that grows all session long.
+    const whole = new Set(readWhole);
+    for (const chunk of chunked(
+      [...candidates.values()].filter(r => !whole.has(r.series_hash)),
+      300,
+    )) {
+      for (const row of await whereKeysIn(
+        tx('session_metric_points').select(POINT_KEY),
+        POINT_KEY,
+        chunk.map(r => [r.series_hash, r.start_nano, r.time_nano]),
+      )) {
+        known.add(pointKey(row));
       }
     }
     const fresh = [...candidates.entries()]
