@@ -86,6 +86,62 @@ describe('writeMetricPoints', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    "bases a cumulative point on its series' latest point, or on the points around one arriving late, %p",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      const linesAdded = async () => {
+        const [row] = await knex('usage_activity_daily')
+          .where({ identity: 'ada@acme.example', date: '2026-11-25' })
+          .sum({ lines: 'lines_added' });
+        return Number(row.lines ?? 0);
+      };
+      const head = async () =>
+        knex('session_metric_heads')
+          .select('time_nano', 'value')
+          .first()
+          .then(
+            row => row && { time: row.time_nano, value: Number(row.value) },
+          );
+      const at = (seconds: number) =>
+        String(DAY_NANO + BigInt(seconds) * 1_000_000_000n);
+      // A session exporting every 5 s, 3 more lines each time, in three batches.
+      const cumulative = (seconds: number, value: number) =>
+        point(seconds, value, { session: 'cumulative' });
+      for (let batch = 0; batch < 3; batch++) {
+        await writeMetricPoints(
+          knex,
+          Array.from({ length: 10 }, (_, i) => {
+            const n = batch * 10 + i + 1;
+            return cumulative(5 * n, 3 * n);
+          }),
+          DEFAULT_PRICING,
+        );
+        expect(await head()).toEqual({
+          time: at(50 * (batch + 1)),
+          value: 30 * (batch + 1),
+        });
+      }
+      expect(await linesAdded()).toBe(90);
+
+      // A point arriving late, between the 10th (30) and the 11th (33): its increase is over the
+      // 10th; the head stays.
+      expect(
+        await writeMetricPoints(knex, [cumulative(52, 31)], DEFAULT_PRICING),
+      ).toBe(1);
+      expect(await linesAdded()).toBe(91);
+      expect(await head()).toEqual({ time: at(150), value: 90 });
+
+      // The next export, over the head; then a restart of the CLI below it counts whole.
+      await writeMetricPoints(knex, [cumulative(155, 96)], DEFAULT_PRICING);
+      expect(await linesAdded()).toBe(97);
+      await writeMetricPoints(knex, [cumulative(160, 2)], DEFAULT_PRICING);
+      expect(await linesAdded()).toBe(99);
+      expect(await head()).toEqual({ time: at(160), value: 2 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'skips a delta point stored before, however far back in its series, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);

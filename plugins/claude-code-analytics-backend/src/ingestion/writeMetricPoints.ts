@@ -194,34 +194,9 @@ export async function storeMetricPoints(
   let stored = 0;
   await inTransaction(knex, async tx => {
     await lockSessionWrites(tx);
-    // Points already stored are skipped (an exporter's retry). A cumulative series is read whole:
-    // the latest earlier point gives the base of each increase.
-    const bySeries = new Map<string, Array<{ time: string; value: number }>>();
+    // Points already stored are skipped (an exporter's retry).
     const known = new Set<string>();
-    const readWhole = [
-      ...new Set(
-        [...candidates.values()]
-          .filter(r => r.cumulative)
-          .map(r => r.series_hash),
-      ),
-    ];
-    for (const chunk of chunked(readWhole, 300)) {
-      for (const row of await tx('session_metric_points')
-        .select('series_hash', 'start_nano', 'time_nano', 'value')
-        .whereIn('series_hash', chunk)) {
-        known.add(pointKey(row));
-        const list = bySeries.get(row.series_hash) ?? [];
-        list.push({ time: row.time_nano, value: Number(row.value) });
-        bySeries.set(row.series_hash, list);
-      }
-    }
-    // A delta point stands for its own interval (Claude Code's default): only whether that
-    // interval is stored matters, not the rest of a series that grows all session long.
-    const whole = new Set(readWhole);
-    for (const chunk of chunked(
-      [...candidates.values()].filter(r => !whole.has(r.series_hash)),
-      300,
-    )) {
+    for (const chunk of chunked([...candidates.values()], 300)) {
       for (const row of await whereKeysIn(
         tx('session_metric_points').select(POINT_KEY),
         POINT_KEY,
@@ -234,6 +209,49 @@ export async function storeMetricPoints(
       .filter(([key]) => !known.has(key))
       .map(([, row]) => row)
       .sort((a, b) => nanoCompare(a.time_nano, b.time_nano));
+
+    // The base of a cumulative point's increase is the latest earlier point of its series: the
+    // series' head (its latest point stored) when every new point comes after it, as exports
+    // arrive in order; else, for a point arriving late, the whole series is read.
+    const heads = new Map<string, { time: string; value: number }>();
+    for (const chunk of chunked(
+      [...new Set(fresh.map(r => r.series_hash))],
+      500,
+    )) {
+      for (const row of await tx('session_metric_heads')
+        .select('series_hash', 'time_nano', 'value')
+        .whereIn('series_hash', chunk)) {
+        heads.set(row.series_hash, {
+          time: row.time_nano,
+          value: Number(row.value),
+        });
+      }
+    }
+    const readWhole = [
+      ...new Set(
+        fresh
+          .filter(r => {
+            const head = heads.get(r.series_hash);
+            return (
+              r.cumulative && head && nanoCompare(r.time_nano, head.time) <= 0
+            );
+          })
+          .map(r => r.series_hash),
+      ),
+    ];
+    const bySeries = new Map<string, Array<{ time: string; value: number }>>(
+      [...heads].map(([series, head]) => [series, [head]]),
+    );
+    readWhole.forEach(series => bySeries.set(series, []));
+    for (const chunk of chunked(readWhole, 300)) {
+      for (const row of await tx('session_metric_points')
+        .select('series_hash', 'time_nano', 'value')
+        .whereIn('series_hash', chunk)) {
+        bySeries
+          .get(row.series_hash)!
+          .push({ time: row.time_nano, value: Number(row.value) });
+      }
+    }
     const rows: PointRow[] = [];
     for (const { cumulative, ...row } of fresh) {
       const list = bySeries.get(row.series_hash) ?? [];
@@ -264,6 +282,22 @@ export async function storeMetricPoints(
       affected.set(sessionGroupKey(group), group);
     }
     await insertRows(tx, 'session_metric_points', rows);
+    // Rows are in time order: a series' last one is its new head, unless the head is later.
+    const newHeads = new Map<string, Record<string, unknown>>();
+    for (const row of rows) {
+      const head = heads.get(row.series_hash);
+      if (!head || nanoCompare(row.time_nano, head.time) >= 0) {
+        newHeads.set(row.series_hash, {
+          series_hash: row.series_hash,
+          time_nano: row.time_nano,
+          value: row.value,
+        });
+      }
+    }
+    await insertRows(tx, 'session_metric_heads', [...newHeads.values()], {
+      onConflict: ['series_hash'],
+      merge: ['time_nano', 'value'],
+    });
     await addPointTotals(tx, rows);
     stored = rows.length;
   });
