@@ -96,8 +96,14 @@ describe('writeMetricPoints', () => {
           .sum({ lines: 'lines_added' });
         return Number(row.lines ?? 0);
       };
-      const head = async () =>
+      const head = async (session = 'cumulative') =>
         knex('session_metric_heads')
+          .whereIn(
+            'series_hash',
+            knex('session_metric_points')
+              .select('series_hash')
+              .where('session_id', session),
+          )
           .select('time_nano', 'value')
           .first()
           .then(
@@ -138,6 +144,22 @@ describe('writeMetricPoints', () => {
       await writeMetricPoints(knex, [cumulative(160, 2)], DEFAULT_PRICING);
       expect(await linesAdded()).toBe(99);
       expect(await head()).toEqual({ time: at(160), value: 2 });
+
+      // Times are compared as numbers: after a point of 2286 (20 digits), one of today (19 digits,
+      // greater as text) arrives late and the head stays.
+      const far = '10000000000000000000';
+      await writeMetricPoints(
+        knex,
+        [{ ...point(0, 100, { session: 'far' }), timeUnixNano: far }],
+        DEFAULT_PRICING,
+      );
+      expect(await head('far')).toEqual({ time: far, value: 100 });
+      await writeMetricPoints(
+        knex,
+        [point(170, 50, { session: 'far' })],
+        DEFAULT_PRICING,
+      );
+      expect(await head('far')).toEqual({ time: far, value: 100 });
     },
   );
 

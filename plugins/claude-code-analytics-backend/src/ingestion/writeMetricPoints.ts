@@ -214,10 +214,10 @@ export async function storeMetricPoints(
     // series' head (its latest point stored) when every new point comes after it, as exports
     // arrive in order; else, for a point arriving late, the whole series is read.
     const heads = new Map<string, { time: string; value: number }>();
-    for (const chunk of chunked(
-      [...new Set(fresh.map(r => r.series_hash))],
-      500,
-    )) {
+    const cumulativeSeries = [
+      ...new Set(fresh.filter(r => r.cumulative).map(r => r.series_hash)),
+    ];
+    for (const chunk of chunked(cumulativeSeries, 500)) {
       for (const row of await tx('session_metric_heads')
         .select('series_hash', 'time_nano', 'value')
         .whereIn('series_hash', chunk)) {
@@ -282,21 +282,22 @@ export async function storeMetricPoints(
       affected.set(sessionGroupKey(group), group);
     }
     await insertRows(tx, 'session_metric_points', rows);
-    // Rows are in time order: a series' last one is its new head, unless the head is later.
+    // Rows are in time order: a series' last one is its new head, unless the head is later (a
+    // longer decimal is a later time).
     const newHeads = new Map<string, Record<string, unknown>>();
     for (const row of rows) {
-      const head = heads.get(row.series_hash);
-      if (!head || nanoCompare(row.time_nano, head.time) >= 0) {
-        newHeads.set(row.series_hash, {
-          series_hash: row.series_hash,
-          time_nano: row.time_nano,
-          value: row.value,
-        });
-      }
+      newHeads.set(row.series_hash, {
+        series_hash: row.series_hash,
+        time_nano: row.time_nano,
+        value: row.value,
+      });
     }
     await insertRows(tx, 'session_metric_heads', [...newHeads.values()], {
       onConflict: ['series_hash'],
       merge: ['time_nano', 'value'],
+      mergeWhere: `LENGTH(excluded.time_nano) > LENGTH(session_metric_heads.time_nano)
+        OR (LENGTH(excluded.time_nano) = LENGTH(session_metric_heads.time_nano)
+          AND excluded.time_nano >= session_metric_heads.time_nano)`,
     });
     await addPointTotals(tx, rows);
     stored = rows.length;

@@ -16,6 +16,11 @@ export async function insertRows(
     merge?: string[];
     /** Columns to which the new row's value is added on a conflict (running totals). */
     add?: string[];
+    /**
+     * An SQL condition on the stored row (named by the table) and the new one (`excluded`): a
+     * conflicting row is updated only where it holds.
+     */
+    mergeWhere?: string;
   } = {},
 ): Promise<void> {
   if (rows.length === 0) {
@@ -33,7 +38,9 @@ export async function insertRows(
   const conflict = options.onConflict
     ? ` ON CONFLICT (${options.onConflict.map(c => `"${c}"`).join(', ')}) ${
         updates.length > 0
-          ? `DO UPDATE SET ${updates.join(', ')}`
+          ? `DO UPDATE SET ${updates.join(', ')}${
+              options.mergeWhere ? ` WHERE ${options.mergeWhere}` : ''
+            }`
           : 'DO NOTHING'
       }`
     : '';
