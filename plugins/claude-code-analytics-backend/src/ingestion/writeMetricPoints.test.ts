@@ -145,8 +145,15 @@ describe('writeMetricPoints', () => {
       expect(await linesAdded()).toBe(99);
       expect(await head()).toEqual({ time: at(160), value: 2 });
 
+      // A series without a head (points written by a backend of an earlier version) is read
+      // whole: the next point's base is the latest one stored.
+      await knex('session_metric_heads').delete();
+      await writeMetricPoints(knex, [cumulative(165, 5)], DEFAULT_PRICING);
+      expect(await linesAdded()).toBe(102);
+      expect(await head()).toEqual({ time: at(165), value: 5 });
+
       // Times are compared as numbers: after a point of 2286 (20 digits), one of today (19 digits,
-      // greater as text) arrives late and the head stays.
+      // greater as text) arrives late and the head stays (and its increase is its whole value).
       const far = '10000000000000000000';
       await writeMetricPoints(
         knex,

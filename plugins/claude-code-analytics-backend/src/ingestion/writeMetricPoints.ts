@@ -212,7 +212,8 @@ export async function storeMetricPoints(
 
     // The base of a cumulative point's increase is the latest earlier point of its series: the
     // series' head (its latest point stored) when every new point comes after it, as exports
-    // arrive in order; else, for a point arriving late, the whole series is read.
+    // arrive in order; else the whole series is read: for a point arriving late, or a series
+    // without a head (new, or written by a backend of an earlier version).
     const heads = new Map<string, { time: string; value: number }>();
     const cumulativeSeries = [
       ...new Set(fresh.filter(r => r.cumulative).map(r => r.series_hash)),
@@ -233,7 +234,8 @@ export async function storeMetricPoints(
           .filter(r => {
             const head = heads.get(r.series_hash);
             return (
-              r.cumulative && head && nanoCompare(r.time_nano, head.time) <= 0
+              r.cumulative &&
+              (!head || nanoCompare(r.time_nano, head.time) <= 0)
             );
           })
           .map(r => r.series_hash),
