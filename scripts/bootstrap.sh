@@ -17,8 +17,9 @@ node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo
 # first. Node, the dependencies, the Claude Code CLI, PostgreSQL's data and Jest's cache take about
 # 5 GB on a fresh clone.
 free_kb() { df -Pk "$1" 2>/dev/null | awk 'NR == 2 { print $4 }'; }
-for dir in "$REPO_ROOT" "${TMPDIR:-/tmp}"; do
-  kb=$(free_kb "$dir")
+# PostgreSQL's data goes to /tmp whatever TMPDIR says.
+for dir in "$REPO_ROOT" "${TMPDIR:-/tmp}" /tmp; do
+  kb=$(free_kb "$dir" || true)
   if [ -n "$kb" ] && [ "$kb" -lt 5000000 ]; then
     log "warning: only $((kb / 1024)) MB free on $dir; about 5 GB are needed (installs may fail with ENOSPC)"
   fi

@@ -5,8 +5,10 @@
  * (an 8-hour session exporting every 5 s holds 5,760 points per series).
  *
  * Filled here from the points stored: per series, the point with the greatest time (decimal
- * nanoseconds without leading zeros, so a longer text is a later time; of two at the same time,
- * the later start).
+ * nanoseconds without leading zeros, so a longer text is a later time; of two at the same time, the
+ * later start here, the one written last afterwards: either is the latest point before any later
+ * one). On PostgreSQL the fill holds the lock of the session writers (`lockSessionWrites`), so
+ * that no point being written meanwhile is missed.
  */
 
 // @ts-check
@@ -23,6 +25,9 @@ exports.up = async function up(knex) {
     table.string('time_nano', 24).notNullable();
     table.double('value').notNullable().comment('as received');
   });
+  if (knex.client.dialect === 'postgresql') {
+    await knex.raw('SELECT pg_advisory_xact_lock(?)', [0x43434153]);
+  }
   await knex.raw(`
     INSERT INTO session_metric_heads (series_hash, time_nano, value)
     SELECT series_hash, time_nano, value FROM (

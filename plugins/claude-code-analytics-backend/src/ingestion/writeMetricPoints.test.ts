@@ -112,8 +112,11 @@ describe('writeMetricPoints', () => {
       const at = (seconds: number) =>
         String(DAY_NANO + BigInt(seconds) * 1_000_000_000n);
       // A session exporting every 5 s, 3 more lines each time, in three batches.
-      const cumulative = (seconds: number, value: number) =>
-        point(seconds, value, { session: 'cumulative' });
+      const cumulative = (
+        seconds: number,
+        value: number,
+        options: Partial<MetricPointInput> = {},
+      ) => point(seconds, value, { session: 'cumulative', ...options });
       for (let batch = 0; batch < 3; batch++) {
         await writeMetricPoints(
           knex,
@@ -145,15 +148,30 @@ describe('writeMetricPoints', () => {
       expect(await linesAdded()).toBe(99);
       expect(await head()).toEqual({ time: at(160), value: 2 });
 
-      // A series without a head (points written by a backend of an earlier version) is read
-      // whole: the next point's base is the latest one stored.
+      // A series whose head is missing is read whole: the next point's base is the latest one
+      // stored.
       await knex('session_metric_heads').delete();
       await writeMetricPoints(knex, [cumulative(165, 5)], DEFAULT_PRICING);
       expect(await linesAdded()).toBe(102);
       expect(await head()).toEqual({ time: at(165), value: 5 });
 
+      // A point at the head's time with another start is not after the head: its base is the
+      // latest earlier point (2, at 160 s), and it is the head now.
+      await writeMetricPoints(
+        knex,
+        [
+          cumulative(165, 9, {
+            startTimeUnixNano: String(DAY_NANO + 1n),
+          }),
+        ],
+        DEFAULT_PRICING,
+      );
+      expect(await linesAdded()).toBe(109);
+      expect(await head()).toEqual({ time: at(165), value: 9 });
+
       // Times are compared as numbers: after a point of 2286 (20 digits), one of today (19 digits,
-      // greater as text) arrives late and the head stays (and its increase is its whole value).
+      // greater as text) arrives late: the head stays, and as no point of the series is earlier,
+      // today's counts whole.
       const far = '10000000000000000000';
       await writeMetricPoints(
         knex,
@@ -163,10 +181,11 @@ describe('writeMetricPoints', () => {
       expect(await head('far')).toEqual({ time: far, value: 100 });
       await writeMetricPoints(
         knex,
-        [point(170, 50, { session: 'far' })],
+        [point(170, 150, { session: 'far' })],
         DEFAULT_PRICING,
       );
       expect(await head('far')).toEqual({ time: far, value: 100 });
+      expect(await linesAdded()).toBe(259);
     },
   );
 

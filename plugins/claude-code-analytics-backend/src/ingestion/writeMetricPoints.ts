@@ -213,7 +213,7 @@ export async function storeMetricPoints(
     // The base of a cumulative point's increase is the latest earlier point of its series: the
     // series' head (its latest point stored) when every new point comes after it, as exports
     // arrive in order; else the whole series is read: for a point arriving late, or a series
-    // without a head (new, or written by a backend of an earlier version).
+    // without a head (a new one).
     const heads = new Map<string, { time: string; value: number }>();
     const cumulativeSeries = [
       ...new Set(fresh.filter(r => r.cumulative).map(r => r.series_hash)),
@@ -285,7 +285,8 @@ export async function storeMetricPoints(
     }
     await insertRows(tx, 'session_metric_points', rows);
     // Rows are in time order: a series' last one is its new head, unless the head is later (a
-    // longer decimal is a later time).
+    // longer decimal is a later time). Delta series get heads too, though only cumulative points
+    // read them, so that a head is the latest point of its series whatever points came before.
     const newHeads = new Map<string, Record<string, unknown>>();
     for (const row of rows) {
       newHeads.set(row.series_hash, {

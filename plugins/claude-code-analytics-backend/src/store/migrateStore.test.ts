@@ -41,6 +41,7 @@ const TABLES = [
   'user_active_months',
   'delivery_repositories',
   'user_active_spans',
+  'session_metric_heads',
 ];
 
 describe('migrations', () => {

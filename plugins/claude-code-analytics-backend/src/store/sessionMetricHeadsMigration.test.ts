@@ -4,12 +4,33 @@ import {
   migrateUpToBefore,
   storeMigrations,
 } from '../__testUtils__/migrateUpToBefore';
+import { lockSessionWrites } from '../ingestion/sessionTotals';
+import { untilAdvisoryLockWaited } from '../__testUtils__/untilAdvisoryLockWaited';
 import { insertRows } from './insertRows';
 import { migrateStore } from './migrateStore';
 
 jest.setTimeout(120_000);
 
 const MIGRATION = '20261126090000_session_metric_heads.js';
+
+function pointRow(series: string, time: string, value: number) {
+  return {
+    series_hash: series,
+    start_nano: '1',
+    time_nano: time,
+    session_id: 's',
+    identity: 'ada@acme.example',
+    date: '2026-11-26',
+    provider: 'firstParty',
+    repository: '',
+    measure: 'lines_added',
+    tool: '',
+    model: '',
+    value,
+    delta: value,
+    received_at: new Date(),
+  };
+}
 
 describe(`migration ${MIGRATION}`, () => {
   const databases = createTestDatabases();
@@ -44,20 +65,8 @@ describe(`migration ${MIGRATION}`, () => {
         const unique = [...byKey.values()];
         rows.push(
           ...unique.map(p => ({
-            series_hash: series,
+            ...pointRow(series, String(p.time), p.value),
             start_nano: String(p.start),
-            time_nano: String(p.time),
-            session_id: 's',
-            identity: 'ada@acme.example',
-            date: '2026-11-26',
-            provider: 'firstParty',
-            repository: '',
-            measure: 'lines_added',
-            tool: '',
-            model: '',
-            value: p.value,
-            delta: p.value,
-            received_at: new Date(),
           })),
         );
         const latest = unique.reduce((a, b) =>
@@ -85,6 +94,31 @@ describe(`migration ${MIGRATION}`, () => {
 
       await knex.migrate.down({ ...storeMigrations, name: MIGRATION });
       expect(await knex.schema.hasTable('session_metric_heads')).toBe(false);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'waits for a session writer before filling the heads, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateUpToBefore(knex, MIGRATION);
+      await insertRows(knex, 'session_metric_points', [
+        pointRow('series', '1795564800000000000', 3),
+      ]);
+      // A writer of the old code adds the series' next point while the backend migrates.
+      const writer = await knex.transaction();
+      await lockSessionWrites(writer);
+      await insertRows(writer, 'session_metric_points', [
+        pointRow('series', '1795564805000000000', 7),
+      ]);
+      const migrating = migrateStore(knex);
+      await untilAdvisoryLockWaited(knex);
+      await writer.commit();
+      await migrating;
+      expect(
+        await knex('session_metric_heads').select('series_hash', 'time_nano'),
+      ).toEqual([{ series_hash: 'series', time_nano: '1795564805000000000' }]);
       await knex.destroy();
     },
   );
