@@ -26,6 +26,7 @@ exports.up = async function up(knex) {
     table.double('value').notNullable().comment('as received');
   });
   if (knex.client.dialect === 'postgresql') {
+    // SESSION_WRITES_LOCK of src/store/lockForTransaction.ts (a migration cannot import it).
     await knex.raw('SELECT pg_advisory_xact_lock(?)', [0x43434153]);
   }
   await knex.raw(`

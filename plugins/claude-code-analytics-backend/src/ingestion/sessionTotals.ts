@@ -1,7 +1,10 @@
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
-import { lockForTransaction } from '../store/lockForTransaction';
+import {
+  lockForTransaction,
+  SESSION_WRITES_LOCK,
+} from '../store/lockForTransaction';
 import { toNumber } from '../store/tables';
 import { SessionGroup, sessionGroupKey } from './sessionGroup';
 import { whereKeysIn } from '../store/whereKeysIn';
@@ -21,7 +24,7 @@ const GROUP = ['identity', 'date', 'provider', 'repository'] as const;
  */
 export async function lockSessionWrites(tx: Knex.Transaction): Promise<void> {
   // Taken once per transaction: an OTLP batch stores requests, points and events in one.
-  await lockForTransaction(tx, 0x43434153);
+  await lockForTransaction(tx, SESSION_WRITES_LOCK);
 }
 
 /** The columns of a stored request that count in the totals. */

@@ -1,3 +1,4 @@
+import { Knex } from 'knex';
 import { migrateStore } from '../store/migrateStore';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { DEFAULT_PRICING } from './PricingOptions';
@@ -30,6 +31,14 @@ function point(
   };
 }
 
+/** Lines added of Ada's day of the points, as the rollups store them. */
+async function linesAddedOn(knex: Knex): Promise<number> {
+  const [row] = await knex('usage_activity_daily')
+    .where({ identity: 'ada@acme.example', date: '2026-11-25' })
+    .sum({ lines: 'lines_added' });
+  return Number(row.lines ?? 0);
+}
+
 describe('writeMetricPoints', () => {
   const databases = createTestDatabases();
 
@@ -38,12 +47,7 @@ describe('writeMetricPoints', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await migrateStore(knex);
-      const linesAdded = async () => {
-        const [row] = await knex('usage_activity_daily')
-          .where({ identity: 'ada@acme.example', date: '2026-11-25' })
-          .sum({ lines: 'lines_added' });
-        return Number(row.lines ?? 0);
-      };
+      const linesAdded = () => linesAddedOn(knex);
 
       // One batch, out of order: 5 then 8 (increase 3).
       expect(
@@ -90,12 +94,7 @@ describe('writeMetricPoints', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await migrateStore(knex);
-      const linesAdded = async () => {
-        const [row] = await knex('usage_activity_daily')
-          .where({ identity: 'ada@acme.example', date: '2026-11-25' })
-          .sum({ lines: 'lines_added' });
-        return Number(row.lines ?? 0);
-      };
+      const linesAdded = () => linesAddedOn(knex);
       const head = async (session = 'cumulative') =>
         knex('session_metric_heads')
           .whereIn(
@@ -194,12 +193,7 @@ describe('writeMetricPoints', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await migrateStore(knex);
-      const linesAdded = async () => {
-        const [row] = await knex('usage_activity_daily')
-          .where({ identity: 'ada@acme.example', date: '2026-11-25' })
-          .sum({ lines: 'lines_added' });
-        return Number(row.lines ?? 0);
-      };
+      const linesAdded = () => linesAddedOn(knex);
       // A long session exporting every 5 s: each delta point counts the lines of its interval.
       const delta = (i: number) =>
         point(5 * (i + 1), i + 1, {

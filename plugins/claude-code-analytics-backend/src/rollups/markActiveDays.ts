@@ -9,7 +9,10 @@ import {
 import { chunked } from '../store/chunked';
 import { groupBy } from '../store/groupBy';
 import { insertRows } from '../store/insertRows';
-import { lockForTransaction } from '../store/lockForTransaction';
+import {
+  ACTIVE_DAYS_LOCK,
+  lockForTransaction,
+} from '../store/lockForTransaction';
 
 /** Users read or written by one statement. */
 const USERS_PER_STATEMENT = 500;
@@ -24,7 +27,7 @@ type SpanRow = ActiveSpan & { user_ref: string };
  * rows were written could deadlock two replicas); SQLite has one writer at a time anyway.
  */
 export async function lockActiveDays(tx: Knex.Transaction): Promise<void> {
-  await lockForTransaction(tx, 0x43434144);
+  await lockForTransaction(tx, ACTIVE_DAYS_LOCK);
 }
 
 /**

@@ -7,6 +7,12 @@ import { isPostgres } from './isPostgres';
  */
 export const OWNERSHIP_INDEX_LOCK = 0x4343414f;
 
+/** The key of the writers of session-level data (requests, metric points, events, totals). */
+export const SESSION_WRITES_LOCK = 0x43434153;
+
+/** The key of the day masks and spans of active people. */
+export const ACTIVE_DAYS_LOCK = 0x43434144;
+
 /** The locks each transaction holds already, by mode and key. */
 const held = new WeakMap<Knex.Transaction, Set<string>>();
 
