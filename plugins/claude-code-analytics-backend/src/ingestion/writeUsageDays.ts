@@ -6,6 +6,7 @@ import { Knex } from 'knex';
 import { enqueueUserDays } from '../rollups/rollupQueue';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
+import { replaceRows } from '../store/replaceRows';
 import {
   RawUsageKey,
   UsageActivityDailyRow,
@@ -75,8 +76,11 @@ function priceModel(
 
 /**
  * Writes usage days of one source. Each (source, identity, day, provider, repository, variant)
- * replaces what that key held before, so a source may re-read a day as often as it likes. Marks the
- * affected user-days for recomputation; the caller runs the rollups.
+ * replaces what that key held before, so a source may re-read a day as often as it likes. Only the
+ * rows that change are written: an OTLP session's day is re-summed every few seconds while it
+ * lasts, and most of its model and tool rows are the same each time; deleting and inserting them
+ * again changed every index of the table for every row. Marks the affected user-days for
+ * recomputation; the caller runs the rollups.
  *
  * @returns the number of usage days written.
  */
@@ -103,14 +107,6 @@ export async function writeUsageDays(
       const keys = chunk.map(({ key }) =>
         RAW_KEY_COLUMNS.map(column => key[column]),
       );
-      for (const table of [
-        'usage_activity_daily',
-        'usage_model_daily',
-        'usage_tool_daily',
-      ]) {
-        await whereKeysIn(tx(table), RAW_KEY_COLUMNS, keys).delete();
-      }
-
       const activityRows: UsageActivityDailyRow[] = [];
       const modelRows: UsageModelDailyRow[] = [];
       const toolRows: UsageToolDailyRow[] = [];
@@ -166,9 +162,18 @@ export async function writeUsageDays(
           });
         }
       }
-      await insertRows(tx, 'usage_activity_daily', activityRows);
-      await insertRows(tx, 'usage_model_daily', modelRows);
-      await insertRows(tx, 'usage_tool_daily', toolRows);
+      // Each table's rows of these keys become exactly the computed ones; rows whose values did
+      // not change are not written (they keep the time they were received).
+      for (const [table, key, rows] of [
+        ['usage_activity_daily', RAW_KEY_COLUMNS, activityRows],
+        ['usage_model_daily', [...RAW_KEY_COLUMNS, 'model'], modelRows],
+        ['usage_tool_daily', [...RAW_KEY_COLUMNS, 'tool'], toolRows],
+      ] as const) {
+        const stored = await whereKeysIn(tx(table), RAW_KEY_COLUMNS, keys);
+        await replaceRows(tx, table, key, stored, rows, {
+          uncompared: ['received_at'],
+        });
+      }
     }
 
     const identities = [...new Set(entries.map(e => e.key.identity))];

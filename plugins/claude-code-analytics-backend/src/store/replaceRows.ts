@@ -25,7 +25,15 @@ export async function replaceRows(
   keyColumns: readonly string[],
   stored: Row[],
   rows: Row[],
+  options: {
+    /**
+     * Columns written with a changed row but not compared (a time of receipt): a row that differs
+     * only in them is not written.
+     */
+    uncompared?: readonly string[];
+  } = {},
 ): Promise<void> {
+  const uncompared = new Set(options.uncompared ?? []);
   const keyOf = (row: Row) =>
     JSON.stringify(keyColumns.map(c => String(row[c] ?? null)));
   const storedByKey = new Map(stored.map(row => [keyOf(row), row]));
@@ -34,7 +42,10 @@ export async function replaceRows(
     const key = keyOf(row);
     const before = storedByKey.get(key);
     storedByKey.delete(key);
-    if (!before || Object.keys(row).some(c => !same(before[c], row[c]))) {
+    if (
+      !before ||
+      Object.keys(row).some(c => !uncompared.has(c) && !same(before[c], row[c]))
+    ) {
       changed.push(row);
     }
   }
