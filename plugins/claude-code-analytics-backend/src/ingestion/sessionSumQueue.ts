@@ -87,21 +87,20 @@ export async function resumQueuedSessionGroups(
         pricing,
       ),
     );
-    const byTime = new Map<string, string[][]>();
-    for (const row of queued) {
-      const at = String(row.enqueued_at);
-      const keys = byTime.get(at) ?? [];
-      keys.push([row.identity, row.date, row.provider, row.repository]);
-      byTime.set(at, keys);
-    }
-    for (const [at, keys] of byTime) {
-      for (const chunk of chunked(keys, 200)) {
-        await whereKeysIn(
-          knex(TABLE).where('enqueued_at', Number(at)),
-          KEY,
-          chunk,
-        ).delete();
-      }
+    // An entry queued again meanwhile has another time: it stays for the next batch.
+    for (const chunk of chunked(queued, 200)) {
+      await whereKeysIn(
+        knex(TABLE),
+        [...KEY, 'enqueued_at'],
+        chunk.map(row => [
+          row.identity,
+          row.date,
+          row.provider,
+          row.repository,
+          String(row.enqueued_at),
+        ]),
+        { integers: ['enqueued_at'] },
+      ).delete();
     }
     done += queued.length;
   }

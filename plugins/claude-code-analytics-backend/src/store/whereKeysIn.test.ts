@@ -79,4 +79,40 @@ describe('whereKeysIn', () => {
       await knex.destroy();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'compares integer columns as numbers, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.schema.createTable('queue', table => {
+        table.string('identity', 320).notNullable();
+        table.bigInteger('enqueued_at').notNullable();
+        table.primary(['identity']);
+      });
+      // Milliseconds past 2^32, as the queues keep them.
+      await knex('queue').insert([
+        { identity: 'ada', enqueued_at: 1764150000123 },
+        { identity: 'grace', enqueued_at: 1764150000124 },
+        { identity: 'linus', enqueued_at: 9 },
+      ]);
+      await whereKeysIn(
+        knex('queue'),
+        ['identity', 'enqueued_at'],
+        [
+          ['ada', '1764150000123'],
+          // Grace's entry at another time (queued again): not hers.
+          ['grace', '1764150000123'],
+          // 9 only as a number: compared as text, it would match nothing.
+          ['linus', '09'],
+        ],
+        { integers: ['enqueued_at'] },
+      ).delete();
+      expect(
+        (await knex('queue').select('identity').orderBy('identity')).map(
+          row => row.identity,
+        ),
+      ).toEqual(['grace']);
+      await knex.destroy();
+    },
+  );
 });
