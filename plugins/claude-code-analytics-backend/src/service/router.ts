@@ -55,16 +55,8 @@ export type RouterOptions = {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const {
-    knex,
-    httpAuth,
-    auth,
-    permissions,
-    catalog,
-    config,
-    rollups,
-    otlp,
-  } = options;
+  const { knex, httpAuth, auth, permissions, catalog, config, rollups, otlp } =
+    options;
   const router = Router();
 
   /** Resolves the entity of a request, or answers 400/404. */
@@ -303,7 +295,20 @@ export async function createRouter(
       // Visible in the API within seconds; the exporter does not wait for the rollups, and the
       // exports of a busy second are rolled up together.
       rollups.runSoon();
-      res.status(200).type(response.contentType).send(response.body);
+      // Written as is: express's send would hash every answer for an ETag, which an exporter's
+      // POST has no use for (about 2% of the event loop under a fleet's exports).
+      const body =
+        typeof response.body === 'string'
+          ? Buffer.from(response.body, 'utf8')
+          : response.body;
+      res.writeHead(200, {
+        'Content-Type':
+          response.contentType === 'application/json'
+            ? 'application/json; charset=utf-8'
+            : response.contentType,
+        'Content-Length': body.length,
+      });
+      res.end(body);
     });
   }
 
