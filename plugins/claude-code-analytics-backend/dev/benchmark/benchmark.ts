@@ -8,6 +8,9 @@
  *     [--otlp-fleet-connections 2048]  (connections the fleet opens at most: 64 is a proxy's pool)
  *     [--otlp-fleet 0.5,0.8,2000]  (open-loop OTLP rates after the closed-loop run: exports/s, or
  *                                    below 1 a share of the closed-loop rate; '' for none)
+ *     [--sql-profile]  (the statements that took longest, per section)
+ *     [--cpu-profile DIR]  (the backend's main thread during each closed-loop OTLP run, as a
+ *                           .cpuprofile file for Chrome's DevTools)
  *
  * PostgreSQL: the connection string of a server in BENCHMARK_POSTGRES_URL (scripts/benchmark.sh
  * starts one); a fresh database is created for the run and dropped after it.
@@ -27,6 +30,7 @@ import { Entity } from '@backstage/catalog-model';
 import knexFactory, { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
@@ -57,6 +61,7 @@ type Options = {
   otlpFleet: number[];
   otlpFleetConnections: number;
   sqlProfile: boolean;
+  cpuProfile?: string;
   sections: string[];
 };
 
@@ -100,6 +105,9 @@ function readOptions(argv: string[]): Options {
       }),
     otlpFleetConnections: number('otlp-fleet-connections', 2048),
     sqlProfile: argv.includes('--sql-profile'),
+    cpuProfile: argv.includes('--cpu-profile')
+      ? value('cpu-profile', '')
+      : undefined,
     sections: value('sections', 'latency,otlp,series,freshness').split(','),
   };
 }
@@ -130,36 +138,83 @@ function fleetTarget(f: FleetFigures): string {
 /** With --sql-profile: the statements that took the most time in total, printed at the end. */
 function profileQueries(knex: Knex) {
   const started = new Map<string, bigint>();
-  const totals = new Map<string, { ms: number; count: number }>();
+  const totals = new Map<
+    string,
+    { ms: number; count: number; bindings: number }
+  >();
   knex.on('query', (query: { __knexQueryUid: string }) => {
     started.set(query.__knexQueryUid, process.hrtime.bigint());
   });
   knex.on(
     'query-response',
-    (_: unknown, query: { __knexQueryUid: string; sql: string }) => {
+    (
+      _: unknown,
+      query: { __knexQueryUid: string; sql: string; bindings?: unknown[] },
+    ) => {
       const start = started.get(query.__knexQueryUid);
       if (start === undefined) return;
       started.delete(query.__knexQueryUid);
       const sql = query.sql.replace(/\(\?(, \?)*\)/g, '(?...)').slice(0, 160);
-      const total = totals.get(sql) ?? { ms: 0, count: 0 };
+      const total = totals.get(sql) ?? { ms: 0, count: 0, bindings: 0 };
       total.ms += since(start);
       total.count += 1;
+      total.bindings += query.bindings?.length ?? 0;
       totals.set(sql, total);
     },
   );
   return {
     print(section: string) {
-      console.log(`SQL profile, ${section}:`);
-      for (const [sql, { ms, count }] of [...totals]
+      const all = [...totals.values()];
+      console.log(
+        `SQL profile, ${section}: ${all
+          .reduce((sum, total) => sum + total.ms, 0)
+          .toFixed(0)} ms in ${all.reduce(
+          (sum, total) => sum + total.count,
+          0,
+        )} statements`,
+      );
+      for (const [sql, { ms, count, bindings }] of [...totals]
         .sort((a, b) => b[1].ms - a[1].ms)
         .slice(0, 25)) {
         console.log(
           `${ms.toFixed(0).padStart(8)} ms ${String(count).padStart(
             7,
-          )}x ${sql}`,
+          )}x ${String(Math.round(bindings / count)).padStart(
+            5,
+          )} bindings ${sql}`,
         );
       }
       totals.clear();
+    },
+  };
+}
+
+/** The main thread's CPU profile between start and stop, written to `directory`. */
+function profileCpu(directory: string) {
+  if (!directory) {
+    throw new Error(
+      '--cpu-profile takes the directory to write the profile in',
+    );
+  }
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
+  return {
+    async start() {
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    },
+    async stop(name: string) {
+      const { profile } = await post('Profiler.stop');
+      fs.mkdirSync(directory, { recursive: true });
+      const file = path.join(directory, `${name}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify(profile));
+      console.log(`CPU profile written to ${file}`);
     },
   };
 }
@@ -371,6 +426,10 @@ async function runOn(
 ): Promise<DatabaseFigures> {
   const { knex, close, loaded } = await openDatabase(database);
   const sqlProfile = options.sqlProfile ? profileQueries(knex) : undefined;
+  const cpuProfile =
+    options.cpuProfile !== undefined
+      ? profileCpu(options.cpuProfile)
+      : undefined;
   const scheduler = mockServices.scheduler() as SchedulerService & {
     factory(factoryOptions: { skipTaskRunOnStartup: boolean }): ServiceFactory;
   };
@@ -507,6 +566,11 @@ async function runOn(
         fleetRates: options.otlpFleet,
         fleetConnections: options.otlpFleetConnections,
         log: message => console.log(`[${database}] ${message}`),
+        onLoadStart: () => cpuProfile?.start(),
+        onLoadEnd: async () => {
+          sqlProfile?.print('otlp, the closed-loop run');
+          await cpuProfile?.stop(`otlp-${database}`);
+        },
       });
     } else {
       console.log(
@@ -514,7 +578,7 @@ async function runOn(
       );
     }
 
-    sqlProfile?.print('otlp');
+    sqlProfile?.print('otlp, after the closed-loop run');
     let series: SeriesFigures | undefined;
     if (options.sections.includes('series')) {
       // Sessions of 1 and 8 hours exporting every 5 s, against a new one.

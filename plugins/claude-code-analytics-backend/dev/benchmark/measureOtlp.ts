@@ -417,6 +417,10 @@ export async function measureOtlp(options: {
    */
   fleetConnections?: number;
   log: (message: string) => void;
+  /** Called before the closed-loop run against the backend starts. */
+  onLoadStart?: () => Promise<void> | void;
+  /** Called when the closed-loop run against the backend ends (before waiting for the rollups). */
+  onLoadEnd?: () => Promise<void> | void;
 }): Promise<OtlpFigures> {
   const { knex } = options;
   if (options.dayRequests) {
@@ -482,11 +486,13 @@ export async function measureOtlp(options: {
   const linesBefore = await rootLinesToday();
 
   options.log(`OTLP: ${options.clients} clients against the backend`);
+  await options.onLoadStart?.();
   const load = await runLoad({ ...workerData, url: options.url });
   if (load.errors > 0) {
     options.log(`OTLP: errors ${JSON.stringify(load.errorKinds)}`);
   }
   const ended = Date.now();
+  await options.onLoadEnd?.();
 
   const sentLines = load.metricsSent * templates.linesPerMetrics;
   // Near real time: the router runs the rollups after each export; wait until they caught up.
