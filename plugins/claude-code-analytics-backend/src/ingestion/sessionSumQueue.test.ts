@@ -89,7 +89,7 @@ describe('session sum queue', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'keeps a group queued again while it was being re-summed, %p',
+    'keeps a group queued again while it was being re-summed for the next call, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       await migrateStore(knex);
@@ -118,13 +118,27 @@ describe('session sum queue', () => {
 
       expect(
         await resumQueuedSessionGroups(knex, DEFAULT_PRICING, { resum }),
-      ).toBe(2);
-      // The late export was re-summed by a second pass of the same run, not dropped.
-      expect(resum).toHaveBeenCalledTimes(2);
-      const [row] = await knex('usage_model_daily')
-        .where({ source: SESSIONS_SOURCE, identity: 'ada@acme.example' })
-        .sum({ input: 'input_tokens' });
-      expect(Number(row.input)).toBe(150);
+      ).toBe(1);
+      // The late export stays queued, for the next call: a call re-sums what was queued before it
+      // began, so that a stream of exports cannot keep it going (and the rollups after it waiting).
+      expect(resum).toHaveBeenCalledTimes(1);
+      const inputOfAda = async () => {
+        const [row] = await knex('usage_model_daily')
+          .where({ source: SESSIONS_SOURCE, identity: 'ada@acme.example' })
+          .sum({ input: 'input_tokens' });
+        return Number(row.input);
+      };
+      expect(await inputOfAda()).toBe(100);
+      expect(
+        (await knex('session_sum_queue').select('identity', 'date')).map(
+          row => `${row.identity} ${row.date}`,
+        ),
+      ).toEqual(['ada@acme.example 2026-11-24']);
+
+      expect(
+        await resumQueuedSessionGroups(knex, DEFAULT_PRICING, { resum }),
+      ).toBe(1);
+      expect(await inputOfAda()).toBe(150);
       expect(await knex('session_sum_queue').select()).toEqual([]);
     },
   );

@@ -40,10 +40,16 @@ export async function enqueueSessionGroups(
 }
 
 /**
- * Re-sums the queued session groups into the `sessions` source (which queues their user-days for
- * the rollups), `batchSize` groups at a time, and removes the entries that were not queued again
- * meanwhile. Safe to run concurrently with writers and on several replicas: a group re-summed twice
- * gives the same rows.
+ * Re-sums the session groups queued before the call into the `sessions` source (which queues their
+ * user-days for the rollups), `batchSize` groups at a time, and removes the entries that were not
+ * queued again meanwhile. Safe to run concurrently with writers and on several replicas: a group
+ * re-summed twice gives the same rows.
+ *
+ * Groups queued (again) after the call began are left for the next call: under a fleet's stream
+ * of exports the queue never empties, and a call that drained it would keep the rollups that
+ * follow it (the people's facts, the teams' cards) from running for as long as the stream lasts.
+ * The time is the queue's own (`Date.now()` of the writers): a replica whose clock is ahead
+ * defers its entries by as much.
  *
  * @returns the number of groups re-summed.
  */
@@ -63,6 +69,7 @@ export async function resumQueuedSessionGroups(
     max: batchSize,
     min: Math.min(batchSize, 10),
   });
+  const queuedUntil = Date.now();
   let done = 0;
   for (;;) {
     // Requests waiting on the event loop go first (SQLite statements block it while they run).
@@ -70,6 +77,7 @@ export async function resumQueuedSessionGroups(
     const queued: Array<SessionGroup & { enqueued_at: number | string }> =
       await knex(TABLE)
         .select([...KEY, 'enqueued_at'])
+        .where('enqueued_at', '<=', queuedUntil)
         .orderBy(['date', 'identity'])
         .limit(sizer.size);
     if (queued.length === 0) {

@@ -1,7 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { DEFAULT_PRICING } from '../ingestion/PricingOptions';
+import { enqueueSessionGroups } from '../ingestion/sessionSumQueue';
 import { writeUsageDays } from '../ingestion/writeUsageDays';
+import { storeRequestRecords } from '../ingestion/writeRequestRecords';
 import { migrateStore } from '../store/migrateStore';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { DeliveryRollups } from './DeliveryRollups';
@@ -89,6 +91,59 @@ describe('RollupEngine.run', () => {
         'delivery batch, 0 user-days queued',
       ]);
       expect(await queuedUserDays(knex)).toBe(0);
+      await knex.destroy();
+    },
+  );
+  it.each(databases.eachSupportedId())(
+    "shows a person's usage while their exports keep coming, %p",
+    async databaseId => {
+      const knex = await withAda(await databases.init(databaseId));
+      const engine = RollupEngine.create({
+        knex,
+        logger: mockServices.logger.mock(),
+      });
+      // Ada's exporter: a request every turn, each queueing her day's re-sum again, until her
+      // day's facts show (or 300 exports, far more than one pass needs).
+      const exportUntilShown = async () => {
+        for (let sent = 1; sent <= 300; sent++) {
+          const { groups } = await storeRequestRecords(knex, 'otlp', [
+            {
+              type: 'request',
+              sessionId: 'session-ada',
+              requestId: `r${sent}`,
+              timestamp: '2026-11-24T10:00:00Z',
+              identity: 'ada@acme.example',
+              model: 'claude-sonnet-4-5',
+              tokens: {
+                input: 100,
+                output: 10,
+                cacheRead: 0,
+                cacheCreation: 0,
+              },
+            },
+          ]);
+          await enqueueSessionGroups(knex, groups);
+          if (sent === 1) {
+            run = engine.run();
+          }
+          await new Promise(resolve => setImmediate(resolve));
+          const facts = await knex('usage_facts')
+            .where({ user_ref: 'user:default/ada', date: '2026-11-24' })
+            .first();
+          if (facts) {
+            return { sent, input: Number(facts.input_tokens) };
+          }
+        }
+        return { sent: Infinity, input: 0 };
+      };
+      let run: Promise<void> | undefined;
+      const shown = await exportUntilShown();
+      await run;
+      // Shown while the stream lasted, with the requests re-summed so far (a whole number of them).
+      expect(shown.sent).toBeLessThan(300);
+      expect(shown.input % 100).toBe(0);
+      expect(shown.input).toBeGreaterThan(0);
+      expect(shown.input).toBeLessThanOrEqual(100 * shown.sent);
       await knex.destroy();
     },
   );
