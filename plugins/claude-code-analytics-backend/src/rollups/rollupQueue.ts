@@ -73,20 +73,14 @@ export async function dequeue(
   days: Array<QueuedDay & { enqueuedAt: number }>,
 ): Promise<void> {
   const column = table === 'rollup_user_queue' ? 'user_ref' : 'entity_ref';
-  // Pairs queued by one call share their enqueue time: one statement per time and 500 pairs.
-  const groups = new Map<number, string[][]>();
-  for (const day of days) {
-    const pairs = groups.get(day.enqueuedAt) ?? [];
-    pairs.push([day.ref, day.date]);
-    groups.set(day.enqueuedAt, pairs);
-  }
-  for (const [at, pairs] of groups) {
-    for (const chunk of chunked(pairs, 500)) {
-      await whereKeysIn(
-        knex(table).where('enqueued_at', at),
-        [column, 'date'],
-        chunk,
-      ).delete();
-    }
+  // Matched on the time read too: a pair queued again since has a later one. A statement per 500
+  // pairs (under OTLP load nearly every pair has a time of its own).
+  for (const chunk of chunked(days, 500)) {
+    await whereKeysIn(
+      knex(table),
+      [column, 'date', 'enqueued_at'],
+      chunk.map(day => [day.ref, day.date, String(day.enqueuedAt)]),
+      { integers: ['enqueued_at'] },
+    ).delete();
   }
 }
