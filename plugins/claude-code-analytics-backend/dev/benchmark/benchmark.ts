@@ -848,6 +848,14 @@ function printReport(
       );
       otlp.row('lines sent / stored', `${o.sentLines} / ${o.storedLines}`, '');
       otlp.row(
+        'lines in the adoption API when the run ended',
+        `${o.linesVisibleAtEnd} of ${o.sentLines} (${(
+          (100 * o.linesVisibleAtEnd) /
+          Math.max(1, o.sentLines)
+        ).toFixed(0)}%)`,
+        '',
+      );
+      otlp.row(
         'visible in the adoption API after the run',
         `${o.visibleMs.toFixed(0)} ms`,
         '',

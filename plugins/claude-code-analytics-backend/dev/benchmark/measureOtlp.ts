@@ -31,6 +31,8 @@ export type OtlpFigures = {
   sentLines: number;
   storedLines: number;
   visibleMs: number;
+  /** Lines of the run the adoption API showed when the run ended: do the rollups keep up? */
+  linesVisibleAtEnd: number;
   /** CPU time of the backend's main thread per export, and the exports/s one core could take. */
   cpuMsPerRequest: number;
   /** CPU time of every backend thread per export (decoding threads included). */
@@ -492,6 +494,7 @@ export async function measureOtlp(options: {
     options.log(`OTLP: errors ${JSON.stringify(load.errorKinds)}`);
   }
   const ended = Date.now();
+  const linesVisibleAtEnd = (await rootLinesToday()) - linesBefore;
   await options.onLoadEnd?.();
 
   const sentLines = load.metricsSent * templates.linesPerMetrics;
@@ -594,6 +597,7 @@ export async function measureOtlp(options: {
     sentLines,
     storedLines: toNumber(lines.n),
     visibleMs,
+    linesVisibleAtEnd,
     eventLoopDelayP99Ms: load.eventLoopDelayP99Ms,
     eventLoopDelayMaxMs: load.eventLoopDelayMaxMs,
     fleets,
