@@ -102,6 +102,7 @@ describe('RollupEngine.run', () => {
         knex,
         logger: mockServices.logger.mock(),
       });
+      let run: Promise<void> | undefined;
       // Ada's exporter: a request every turn, each queueing her day's re-sum again, until her
       // day's facts show (or 300 exports, far more than one pass needs).
       const exportUntilShown = async () => {
@@ -136,7 +137,6 @@ describe('RollupEngine.run', () => {
         }
         return { sent: Infinity, input: 0 };
       };
-      let run: Promise<void> | undefined;
       const shown = await exportUntilShown();
       await run;
       // Shown while the stream lasted, with the requests re-summed so far (a whole number of them).
