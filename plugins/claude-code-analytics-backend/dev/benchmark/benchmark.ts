@@ -848,11 +848,13 @@ function printReport(
       );
       otlp.row('lines sent / stored', `${o.sentLines} / ${o.storedLines}`, '');
       otlp.row(
-        'lines in the adoption API when the run ended',
-        `${o.linesVisibleAtEnd} of ${o.sentLines} (${(
+        'lines in the adoption API every 5 s of the run / when it ended',
+        `${[...o.linesVisibleDuring, o.linesVisibleAtEnd].join(', ')} of ${
+          o.sentLines
+        } sent (${(
           (100 * o.linesVisibleAtEnd) /
           Math.max(1, o.sentLines)
-        ).toFixed(0)}%)`,
+        ).toFixed(0)}% at the end)`,
         '',
       );
       otlp.row(

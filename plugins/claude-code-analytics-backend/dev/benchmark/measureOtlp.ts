@@ -33,6 +33,8 @@ export type OtlpFigures = {
   visibleMs: number;
   /** Lines of the run the adoption API showed when the run ended: do the rollups keep up? */
   linesVisibleAtEnd: number;
+  /** The same every 5 s of the run. */
+  linesVisibleDuring: number[];
   /** CPU time of the backend's main thread per export, and the exports/s one core could take. */
   cpuMsPerRequest: number;
   /** CPU time of every backend thread per export (decoding threads included). */
@@ -489,7 +491,16 @@ export async function measureOtlp(options: {
 
   options.log(`OTLP: ${options.clients} clients against the backend`);
   await options.onLoadStart?.();
-  const load = await runLoad({ ...workerData, url: options.url });
+  const linesVisibleDuring: number[] = [];
+  const sampling = setInterval(() => {
+    rootLinesToday().then(
+      lines => linesVisibleDuring.push(lines - linesBefore),
+      () => linesVisibleDuring.push(NaN),
+    );
+  }, 5000);
+  const load = await runLoad({ ...workerData, url: options.url }).finally(() =>
+    clearInterval(sampling),
+  );
   if (load.errors > 0) {
     options.log(`OTLP: errors ${JSON.stringify(load.errorKinds)}`);
   }
@@ -598,6 +609,7 @@ export async function measureOtlp(options: {
     storedLines: toNumber(lines.n),
     visibleMs,
     linesVisibleAtEnd,
+    linesVisibleDuring,
     eventLoopDelayP99Ms: load.eventLoopDelayP99Ms,
     eventLoopDelayMaxMs: load.eventLoopDelayMaxMs,
     fleets,
