@@ -147,6 +147,63 @@ describe('RollupEngine.run', () => {
       await knex.destroy();
     },
   );
+  it.each(databases.eachSupportedId())(
+    'answers a caller after one pass while exports keep asking for more, %p',
+    async databaseId => {
+      const knex = await withAda(await databases.init(databaseId));
+      const engine = RollupEngine.create({
+        knex,
+        logger: mockServices.logger.mock(),
+      });
+      // Every export asks for a run (as the OTLP endpoint does); the first caller's answer is
+      // awaited while the exports go on, 300 at most.
+      const progress: { sent: number; answeredAfter?: number } = { sent: 0 };
+      const exportAndAsk = async () => {
+        progress.sent++;
+        const { groups } = await storeRequestRecords(knex, 'otlp', [
+          {
+            type: 'request',
+            sessionId: 'session-ada',
+            requestId: `r${progress.sent}`,
+            timestamp: '2026-11-24T10:00:00Z',
+            identity: 'ada@acme.example',
+            model: 'claude-sonnet-4-5',
+            tokens: { input: 100, output: 10, cacheRead: 0, cacheCreation: 0 },
+          },
+        ]);
+        await enqueueSessionGroups(knex, groups);
+        // Wrapped: the caller goes on without waiting for the answer.
+        return { answer: engine.run() };
+      };
+      const calls = [(await exportAndAsk()).answer];
+      calls[0].then(() => {
+        progress.answeredAfter = progress.sent;
+      });
+      try {
+        while (
+          progress.sent < 300 &&
+          (progress.answeredAfter === undefined ||
+            progress.sent < progress.answeredAfter + 5)
+        ) {
+          await new Promise(resolve => setImmediate(resolve));
+          calls.push((await exportAndAsk()).answer);
+        }
+      } finally {
+        await Promise.allSettled(calls);
+      }
+      const { sent, answeredAfter } = progress;
+      // Answered while the exports were still asking for runs.
+      expect(answeredAfter).toBeLessThan(300);
+      expect(sent).toBeLessThan(300);
+      // Once they stop, the last calls are answered with everything rolled up.
+      await engine.run();
+      const facts = await knex('usage_facts')
+        .where({ user_ref: 'user:default/ada', date: '2026-11-24' })
+        .first();
+      expect(Number(facts.input_tokens)).toBe(100 * sent);
+      await knex.destroy();
+    },
+  );
 });
 
 describe('RollupEngine.stop', () => {

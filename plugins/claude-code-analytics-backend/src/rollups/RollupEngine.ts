@@ -58,6 +58,13 @@ function shiftDay(date: string, days: number): string {
   return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
 }
 
+/** A caller of run(), waiting for the end of pass number `pass`. */
+type Waiter = {
+  pass: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+};
+
 /**
  * Turns queued user-days into reconciled facts and queued entity-days into rollups. Work is
  * incremental: only what was queued is recomputed, and each recomputation replaces its rows, so
@@ -66,6 +73,10 @@ function shiftDay(date: string, days: number): string {
 export class RollupEngine {
   private running: Promise<void> | undefined;
   private again = false;
+  /** Passes begun and ended, and the callers of run() waiting for the pass they need. */
+  private passesStarted = 0;
+  private passesDone = 0;
+  private waiting: Waiter[] = [];
   private stopped = false;
   private soon: NodeJS.Timeout | undefined;
   private lastRunMs = 0;
@@ -96,39 +107,73 @@ export class RollupEngine {
   }
 
   /**
-   * Processes everything queued. Calls made while a run is under way are folded into one more run
-   * after it, so callers can trigger freely after each write.
+   * Processes everything queued. Calls made while a pass of the rollups is under way are folded into
+   * one more pass after it, so callers can trigger freely after each write. A call resolves when a
+   * pass that began after it has ended (each pass takes what was queued when it began): under a
+   * stream of calls (every OTLP export asks for a run) the passes follow one another for as long as
+   * the stream lasts, and an import waiting for its data to be rolled up waits for one pass, not
+   * for the stream to end.
    */
-  async run(): Promise<void> {
+  run(): Promise<void> {
     if (this.stopped) {
       return Promise.resolve();
     }
+    const done = new Promise<void>((resolve, reject) =>
+      this.waiting.push({ pass: this.passesStarted + 1, resolve, reject }),
+    );
     if (this.running) {
       this.again = true;
-      return this.running;
+    } else {
+      this.running = this.runPasses();
     }
-    this.running = (async () => {
-      const started = Date.now();
-      try {
-        do {
-          this.again = false;
-          await resumQueuedSessionGroups(this.knex, this.pricing);
-          await this.processUserQueue();
-          await this.processEntityQueue();
-          if (!this.stopped) {
-            // Delivery merges can be long (a team move re-merges its departments' year); a change
-            // arriving meanwhile has its usage rollups done first, and delivery goes on after.
-            await this.delivery?.run({
-              yieldWhen: () => this.stopped || this.again,
-            });
-          }
-        } while (this.again && !this.stopped);
-      } finally {
+    return done;
+  }
+
+  private async runPasses(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        this.passesStarted++;
+        const started = Date.now();
+        await resumQueuedSessionGroups(this.knex, this.pricing);
+        await this.processUserQueue();
+        await this.processEntityQueue();
+        if (!this.stopped) {
+          // Delivery merges can be long (a team move re-merges its departments' year); a change
+          // arriving meanwhile has its usage rollups done first, and delivery goes on after.
+          await this.delivery?.run({
+            yieldWhen: () => this.stopped || this.again,
+          });
+        }
         this.lastRunMs = Date.now() - started;
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+        this.passesDone++;
+        this.answer(
+          waiter => waiter.pass <= this.passesDone,
+          waiter => waiter.resolve(),
+        );
+      } while (this.again && !this.stopped);
+      // Stopped: what is left stays queued for the next start.
+      this.answer(
+        () => true,
+        waiter => waiter.resolve(),
+      );
+    } catch (error) {
+      this.answer(
+        () => true,
+        waiter => waiter.reject(error),
+      );
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private answer(
+    which: (waiter: Waiter) => boolean,
+    how: (waiter: Waiter) => void,
+  ) {
+    const answered = this.waiting.filter(which);
+    this.waiting = this.waiting.filter(waiter => !which(waiter));
+    answered.forEach(how);
   }
 
   /**
