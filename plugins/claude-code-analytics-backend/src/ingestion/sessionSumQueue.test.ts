@@ -142,4 +142,43 @@ describe('session sum queue', () => {
       expect(await knex('session_sum_queue').select()).toEqual([]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'keeps a group queued again within the millisecond it was read in, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      // Every write and the re-sum in one millisecond.
+      jest.spyOn(Date, 'now').mockReturnValue(1764150000000);
+      const { groups } = await storeRequestRecords(knex, 'otlp', [
+        request('r1', 'ada@acme.example', '2026-11-24T10:00:00Z', 100),
+      ]);
+      await enqueueSessionGroups(knex, groups);
+      let late = true;
+      const resum = async (...args: Parameters<typeof writeSessionUsage>) => {
+        await writeSessionUsage(...args);
+        if (late) {
+          late = false;
+          const second = await storeRequestRecords(knex, 'otlp', [
+            request('r2', 'ada@acme.example', '2026-11-24T11:00:00Z', 50),
+          ]);
+          await enqueueSessionGroups(knex, second.groups);
+        }
+      };
+      await resumQueuedSessionGroups(knex, DEFAULT_PRICING, { resum });
+      // Still queued, its stamp one past the time read: the next call (a millisecond later) takes it.
+      expect(
+        (await knex('session_sum_queue').select('identity', 'enqueued_at')).map(
+          row => `${row.identity} ${row.enqueued_at}`,
+        ),
+      ).toEqual(['ada@acme.example 1764150000001']);
+      jest.spyOn(Date, 'now').mockReturnValue(1764150000001);
+      await resumQueuedSessionGroups(knex, DEFAULT_PRICING, { resum });
+      const [row] = await knex('usage_model_daily')
+        .where({ source: SESSIONS_SOURCE, identity: 'ada@acme.example' })
+        .sum({ input: 'input_tokens' });
+      expect(Number(row.input)).toBe(150);
+      expect(await knex('session_sum_queue').select()).toEqual([]);
+    },
+  );
 });

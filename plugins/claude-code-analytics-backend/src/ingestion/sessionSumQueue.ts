@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { BatchSizer } from '../store/BatchSizer';
 import { chunked } from '../store/chunked';
-import { insertRows } from '../store/insertRows';
+import { insertRows, restampedAt } from '../store/insertRows';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
 import { PricingOptions } from './PricingOptions';
 import {
@@ -35,7 +35,7 @@ export async function enqueueSessionGroups(
       repository: g.repository,
       enqueued_at: enqueuedAt,
     })),
-    { onConflict: KEY, merge: ['enqueued_at'] },
+    { onConflict: KEY, set: restampedAt(TABLE) },
   );
 }
 

@@ -72,4 +72,31 @@ describe('rollup queues', () => {
       await knex.destroy();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'keeps a pair queued again within the millisecond it was read in, or by a clock behind, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      const now = jest.spyOn(Date, 'now').mockReturnValue(1764150000000);
+      await enqueueEntityDays(knex, [
+        { ref: 'group:default/team-a', date: '2026-11-24' },
+        { ref: 'group:default/team-b', date: '2026-11-24' },
+      ]);
+      const read = await readQueue(knex, 'rollup_entity_queue', 10);
+      // Team A queued again in the same millisecond, team B by a replica whose clock is behind.
+      await enqueueEntityDays(knex, [
+        { ref: 'group:default/team-a', date: '2026-11-24' },
+      ]);
+      now.mockReturnValue(1764149999000);
+      await enqueueEntityDays(knex, [
+        { ref: 'group:default/team-b', date: '2026-11-24' },
+      ]);
+      await dequeue(knex, 'rollup_entity_queue', read);
+      expect(await queued(knex, 'rollup_entity_queue', 'entity_ref')).toBe(
+        'group:default/team-a 2026-11-24, group:default/team-b 2026-11-24',
+      );
+      await knex.destroy();
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
-import { insertRows } from '../store/insertRows';
+import { insertRows, restampedAt } from '../store/insertRows';
 import { whereKeysIn } from '../store/whereKeysIn';
 
 /**
@@ -33,7 +33,7 @@ async function enqueue(
       date: day.date,
       enqueued_at: enqueuedAt,
     })),
-    { onConflict: [column, 'date'], merge: ['enqueued_at'] },
+    { onConflict: [column, 'date'], set: restampedAt(table) },
   );
 }
 

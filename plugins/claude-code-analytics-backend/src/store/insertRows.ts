@@ -17,6 +17,11 @@ export async function insertRows(
     /** Columns to which the new row's value is added on a conflict (running totals). */
     add?: string[];
     /**
+     * Columns set to an SQL expression on a conflict, of the stored row (named by the table) and
+     * the new one (`excluded`).
+     */
+    set?: Record<string, string>;
+    /**
      * An SQL condition on the stored row (named by the table) and the new one (`excluded`): a
      * conflicting row is updated only where it holds.
      */
@@ -33,6 +38,9 @@ export async function insertRows(
     ...(options.merge ?? []).map(c => `"${c}" = excluded."${c}"`),
     ...(options.add ?? []).map(
       c => `"${c}" = "${table}"."${c}" + excluded."${c}"`,
+    ),
+    ...Object.entries(options.set ?? {}).map(
+      ([c, expression]) => `"${c}" = ${expression}`,
     ),
   ];
   const conflict = options.onConflict
@@ -61,4 +69,16 @@ export async function insertRows(
       bindings as Knex.RawBinding[],
     );
   }
+}
+
+/**
+ * The stamp of an entry queued again: the new time, or one more than the stored stamp when the new
+ * time is not later (queued again within the same millisecond, or by a replica whose clock is
+ * behind). A worker deletes only the entries whose stamp it read, so an entry queued again after
+ * the worker read it must not keep that stamp, or its new data would wait for the next write.
+ */
+export function restampedAt(table: string): Record<string, string> {
+  return {
+    enqueued_at: `CASE WHEN excluded.enqueued_at > "${table}".enqueued_at THEN excluded.enqueued_at ELSE "${table}".enqueued_at + 1 END`,
+  };
 }
