@@ -83,12 +83,30 @@ async function usageRows(knex: Knex, source: string) {
   ];
 }
 
-/** The statements that change the usage tables while `write` runs. */
+/**
+ * The statements that change the usage tables while `write` runs: the table, and the text values
+ * bound (the keys written or deleted).
+ */
 async function usageWrites(knex: Knex, write: () => Promise<unknown>) {
   const statements: string[] = [];
-  const listener = (query: { sql: string }) => {
-    if (/^\s*(insert|delete|update)\b.*usage_\w+_daily/is.test(query.sql)) {
-      statements.push(query.sql.slice(0, 40));
+  const listener = (query: { sql: string; bindings?: unknown[] }) => {
+    const match = /^\s*(insert|delete|update)\b.*?(usage_\w+_daily)/is.exec(
+      query.sql,
+    );
+    if (match) {
+      // Flat: PostgreSQL gets the keys of a delete as one array per column.
+      const texts = (query.bindings ?? [])
+        .flat()
+        .filter(
+          value =>
+            typeof value === 'string' &&
+            /^(claude-|Edit|Write|Bash|acme\/)/.test(value),
+        );
+      statements.push(
+        `${match[1].toLowerCase()} ${match[2]}: ${[...new Set(texts)]
+          .sort()
+          .join(' ')}`,
+      );
     }
   };
   knex.on('query', listener);
@@ -185,7 +203,16 @@ describe('writeUsageDays', () => {
         'acme/ledger Edit 1/0 0/0',
         'acme/ledger Write 0/1 0/0',
       ]);
-      expect(changes.length).toBeGreaterThan(0);
+      // The changed and new rows are upserted, the gone ones deleted; the unchanged (opus, Edit)
+      // are not written.
+      expect(changes.sort()).toEqual([
+        'delete usage_activity_daily: acme/web',
+        'delete usage_model_daily: acme/web claude-haiku-4-5',
+        'delete usage_tool_daily: Bash acme/ledger',
+        'insert usage_activity_daily: acme/ledger',
+        'insert usage_model_daily: acme/ledger claude-sonnet-4-5',
+        'insert usage_tool_daily: Write acme/ledger',
+      ]);
       expect(await usageRows(knex, 'other')).toEqual(other);
 
       // The same day once more: nothing in the usage tables is written.

@@ -102,7 +102,7 @@ describe('whereKeysIn', () => {
           ['ada', '1764150000123'],
           // Grace's entry at another time (queued again): not hers.
           ['grace', '1764150000123'],
-          // 9 only as a number: compared as text, it would match nothing.
+          // 9 only as a number (on PostgreSQL the key is not even comparable as text).
           ['linus', '09'],
         ],
         { integers: ['enqueued_at'] },
