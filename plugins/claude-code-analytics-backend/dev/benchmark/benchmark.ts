@@ -191,26 +191,28 @@ function profileQueries(knex: Knex) {
 
 /** The main thread's CPU profile between start and stop, written to `directory`. */
 function profileCpu(directory: string) {
-  if (!directory) {
+  if (!directory || directory.startsWith('--')) {
     throw new Error(
       '--cpu-profile takes the directory to write the profile in',
     );
   }
-  const session = new inspector.Session();
-  session.connect();
+  let session: inspector.Session | undefined;
   const post = (method: string) =>
     new Promise<any>((resolve, reject) =>
-      session.post(method, (error, result) =>
+      session!.post(method, (error, result) =>
         error ? reject(error) : resolve(result),
       ),
     );
   return {
     async start() {
+      session = new inspector.Session();
+      session.connect();
       await post('Profiler.enable');
       await post('Profiler.start');
     },
     async stop(name: string) {
       const { profile } = await post('Profiler.stop');
+      session!.disconnect();
       fs.mkdirSync(directory, { recursive: true });
       const file = path.join(directory, `${name}.cpuprofile`);
       fs.writeFileSync(file, JSON.stringify(profile));
@@ -566,7 +568,10 @@ async function runOn(
         fleetRates: options.otlpFleet,
         fleetConnections: options.otlpFleetConnections,
         log: message => console.log(`[${database}] ${message}`),
-        onLoadStart: () => cpuProfile?.start(),
+        onLoadStart: async () => {
+          sqlProfile?.print('otlp, before the closed-loop run');
+          await cpuProfile?.start();
+        },
         onLoadEnd: async () => {
           sqlProfile?.print('otlp, the closed-loop run');
           await cpuProfile?.stop(`otlp-${database}`);
