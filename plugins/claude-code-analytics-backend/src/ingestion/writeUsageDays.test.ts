@@ -152,6 +152,16 @@ describe('writeUsageDays', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await migrateStore(knex);
+      await knex('user_identities').insert({
+        identity: 'ada@example.com',
+        user_ref: 'user:default/ada',
+      });
+      /** Ada's days queued for the rollups since the last call; the queue is emptied. */
+      const queuedDays = async () => {
+        const rows = await knex('rollup_user_queue').select('user_ref', 'date');
+        await knex('rollup_user_queue').delete();
+        return rows.map(row => `${row.user_ref} ${row.date}`);
+      };
 
       jest.setSystemTime(new Date('2026-03-02T10:00:00Z'));
       await writeUsageDays(
@@ -163,6 +173,7 @@ describe('writeUsageDays', () => {
       // Another source's rows of the same person's day are not this source's to replace.
       await writeUsageDays(knex, 'other', [webDay], DEFAULT_PRICING);
       const other = await usageRows(knex, 'other');
+      expect(await queuedDays()).toEqual(['user:default/ada 2026-03-02']);
       expect(await usageRows(knex, 'test')).toEqual([
         'acme/ledger lines 10 at 2026-03-02T10:00:00.000Z',
         'acme/web lines 1 at 2026-03-02T10:00:00.000Z',
@@ -214,8 +225,10 @@ describe('writeUsageDays', () => {
         'insert usage_tool_daily: Write acme/ledger',
       ]);
       expect(await usageRows(knex, 'other')).toEqual(other);
+      expect(await queuedDays()).toEqual(['user:default/ada 2026-03-02']);
 
-      // The same day once more: nothing in the usage tables is written.
+      // The same day once more: nothing in the usage tables is written, and Ada's facts are not
+      // queued for recomputing.
       jest.setSystemTime(new Date('2026-03-02T10:10:00Z'));
       expect(
         await usageWrites(knex, () =>
@@ -225,6 +238,71 @@ describe('writeUsageDays', () => {
       expect(await usageRows(knex, 'test')).toContain(
         'acme/ledger lines 25 at 2026-03-02T10:05:00.000Z',
       );
+      expect(await queuedDays()).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'replaces days across statements of 200 keys, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      // 450 repositories of one day: three chunks of keys.
+      const days = (linesOf: (i: number) => number | undefined) =>
+        Array.from({ length: 450 }, (_, i) => {
+          const lines = linesOf(i);
+          return ledgerDay({
+            repository: `acme/repo-${String(i).padStart(3, '0')}`,
+            activity:
+              lines === undefined
+                ? undefined
+                : { ...ledgerDay().activity!, linesAdded: lines },
+            models: [],
+          });
+        });
+      const linesByRepository = async () =>
+        (
+          await knex('usage_activity_daily')
+            .where({ source: 'test' })
+            .orderBy('repository')
+        ).map(row => `${row.repository.slice(-3)}:${row.lines_added}`);
+
+      await writeUsageDays(
+        knex,
+        'test',
+        days(i => i),
+        DEFAULT_PRICING,
+      );
+      expect(await linesByRepository()).toEqual(
+        Array.from(
+          { length: 450 },
+          (_, i) => `${String(i).padStart(3, '0')}:${i}`,
+        ),
+      );
+      // Every third day changes, every third is gone, the rest stay.
+      await writeUsageDays(
+        knex,
+        'test',
+        days(i => [i, i + 1000, undefined][i % 3]),
+        DEFAULT_PRICING,
+      );
+      expect(await linesByRepository()).toEqual(
+        Array.from({ length: 450 }, (_, i) => i)
+          .filter(i => i % 3 !== 2)
+          .map(
+            i => `${String(i).padStart(3, '0')}:${i % 3 === 0 ? i : i + 1000}`,
+          ),
+      );
+      // The tool rows of the gone days went with them.
+      expect(
+        Number(
+          (
+            await knex('usage_tool_daily')
+              .where({ source: 'test' })
+              .count({ n: '*' })
+          )[0].n,
+        ),
+      ).toBe(2 * 300);
     },
   );
 });

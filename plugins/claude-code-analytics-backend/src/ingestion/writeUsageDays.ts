@@ -79,8 +79,9 @@ function priceModel(
  * replaces what that key held before, so a source may re-read a day as often as it likes. Only the
  * rows that change are written: an OTLP session's day is re-summed every few seconds while it
  * lasts, and most of its model and tool rows are the same each time; deleting and inserting them
- * again changed every index of the table for every row. Marks the affected user-days for
- * recomputation; the caller runs the rollups.
+ * again changed every index of the table for every row. Marks the user-days whose rows changed for
+ * recomputation (a day read again unchanged, as an exporter's retry or a daily re-read, queues
+ * nothing); the caller runs the rollups.
  *
  * @returns the number of usage days written.
  */
@@ -103,6 +104,8 @@ export async function writeUsageDays(
   }
 
   await knex.transaction(async tx => {
+    // The identity-days whose rows changed: only their people's facts need recomputing.
+    const changedDays = new Set<string>();
     for (const chunk of chunked(entries, 200)) {
       const keys = chunk.map(({ key }) =>
         RAW_KEY_COLUMNS.map(column => key[column]),
@@ -170,9 +173,17 @@ export async function writeUsageDays(
         ['usage_tool_daily', [...RAW_KEY_COLUMNS, 'tool'], toolRows],
       ] as const) {
         const stored = await whereKeysIn(tx(table), RAW_KEY_COLUMNS, keys);
-        await replaceRows(tx, table, key, stored, rows, {
-          uncompared: ['received_at'],
-        });
+        const { written, deleted } = await replaceRows(
+          tx,
+          table,
+          key,
+          stored,
+          rows,
+          { uncompared: ['received_at'] },
+        );
+        for (const row of [...written, ...deleted]) {
+          changedDays.add(`${row.identity}\u0000${row.date}`);
+        }
       }
     }
 
@@ -200,7 +211,9 @@ export async function writeUsageDays(
     }
     const userDays = entries.flatMap(({ key }) => {
       const userRef = userByIdentity.get(key.identity);
-      return userRef ? [{ ref: userRef, date: key.date }] : [];
+      return userRef && changedDays.has(`${key.identity}\u0000${key.date}`)
+        ? [{ ref: userRef, date: key.date }]
+        : [];
     });
     await enqueueUserDays(tx, userDays);
 

@@ -12,7 +12,8 @@ const same = (stored: unknown, computed: unknown) =>
 /**
  * Makes a slice of a table hold exactly `rows`, given the rows it holds now (`stored`, read by the
  * caller from the same slice): rows that are unchanged are not written, changed and new rows are
- * upserted on the key, and stored rows that are no longer computed are deleted by key.
+ * upserted on the key, and stored rows that are no longer computed are deleted by key. Returns the
+ * rows written and the stored rows deleted.
  *
  * Rewriting a slice by deleting it and inserting it again costs a change to every index of the
  * table for every row; an update of columns outside the indexes changes the row alone. Recomputing
@@ -32,7 +33,7 @@ export async function replaceRows(
      */
     uncompared?: readonly string[];
   } = {},
-): Promise<void> {
+): Promise<{ written: Row[]; deleted: Row[] }> {
   const uncompared = new Set(options.uncompared ?? []);
   const keyOf = (row: Row) =>
     JSON.stringify(keyColumns.map(c => String(row[c] ?? null)));
@@ -49,9 +50,8 @@ export async function replaceRows(
       changed.push(row);
     }
   }
-  const gone = [...storedByKey.values()].map(row =>
-    keyColumns.map(c => String(row[c])),
-  );
+  const deleted = [...storedByKey.values()];
+  const gone = deleted.map(row => keyColumns.map(c => String(row[c])));
   for (const chunk of chunked(gone, Math.floor(2000 / keyColumns.length))) {
     await whereKeysIn(knex(table), keyColumns, chunk).delete();
   }
@@ -61,4 +61,5 @@ export async function replaceRows(
       merge: Object.keys(changed[0]).filter(c => !keyColumns.includes(c)),
     });
   }
+  return { written: changed, deleted };
 }
