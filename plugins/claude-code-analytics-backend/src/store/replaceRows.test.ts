@@ -35,7 +35,7 @@ const readAll = async (knex: Knex) =>
   }));
 
 /** The statements that write (insert, update, delete) while `fn` runs. */
-async function writesDuring(knex: Knex, fn: () => Promise<void>) {
+async function writesDuring(knex: Knex, fn: () => Promise<unknown>) {
   const writes: Array<{ sql: string; bindings: unknown[] }> = [];
   const listener = (query: { sql: string; bindings: unknown[] }) => {
     if (/^\s*(insert|update|delete)/i.test(query.sql)) {
