@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { BatchSizer } from '../store/BatchSizer';
-import { chunked } from '../store/chunked';
-import { insertRows, restampedAt } from '../store/insertRows';
+import { insertRows } from '../store/insertRows';
+import { removeReadEntries, restampedAt } from '../store/queueStamps';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
 import { PricingOptions } from './PricingOptions';
 import {
@@ -9,7 +9,6 @@ import {
   sessionGroupKey,
   writeSessionUsage,
 } from './sumSessionUsage';
-import { whereKeysIn } from '../store/whereKeysIn';
 
 const TABLE = 'session_sum_queue';
 const KEY = ['identity', 'date', 'provider', 'repository'];
@@ -95,21 +94,19 @@ export async function resumQueuedSessionGroups(
         pricing,
       ),
     );
-    // An entry queued again meanwhile has another time: it stays for the next batch.
-    for (const chunk of chunked(queued, 200)) {
-      await whereKeysIn(
-        knex(TABLE),
-        [...KEY, 'enqueued_at'],
-        chunk.map(row => [
-          row.identity,
-          row.date,
-          row.provider,
-          row.repository,
-          String(row.enqueued_at),
-        ]),
-        { integers: ['enqueued_at'] },
-      ).delete();
-    }
+    await removeReadEntries(
+      knex,
+      TABLE,
+      KEY,
+      queued.map(row => [
+        row.identity,
+        row.date,
+        row.provider,
+        row.repository,
+        String(row.enqueued_at),
+      ]),
+      200,
+    );
     done += queued.length;
   }
 }

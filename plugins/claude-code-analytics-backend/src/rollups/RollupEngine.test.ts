@@ -42,6 +42,22 @@ async function withAda(knex: Knex): Promise<Knex> {
   return knex;
 }
 
+/** One export of Ada's: request number `n` of her session, and her session day queued again. */
+async function exportAdaRequest(knex: Knex, n: number) {
+  const { groups } = await storeRequestRecords(knex, 'otlp', [
+    {
+      type: 'request',
+      sessionId: 'session-ada',
+      requestId: `r${n}`,
+      timestamp: '2026-11-24T10:00:00Z',
+      identity: 'ada@acme.example',
+      model: 'claude-sonnet-4-5',
+      tokens: { input: 100, output: 10, cacheRead: 0, cacheCreation: 0 },
+    },
+  ]);
+  await enqueueSessionGroups(knex, groups);
+}
+
 describe('RollupEngine.run', () => {
   const databases = createTestDatabases();
 
@@ -107,23 +123,7 @@ describe('RollupEngine.run', () => {
       // day's facts show (or 300 exports, far more than one pass needs).
       const exportUntilShown = async () => {
         for (let sent = 1; sent <= 300; sent++) {
-          const { groups } = await storeRequestRecords(knex, 'otlp', [
-            {
-              type: 'request',
-              sessionId: 'session-ada',
-              requestId: `r${sent}`,
-              timestamp: '2026-11-24T10:00:00Z',
-              identity: 'ada@acme.example',
-              model: 'claude-sonnet-4-5',
-              tokens: {
-                input: 100,
-                output: 10,
-                cacheRead: 0,
-                cacheCreation: 0,
-              },
-            },
-          ]);
-          await enqueueSessionGroups(knex, groups);
+          await exportAdaRequest(knex, sent);
           if (sent === 1) {
             run = engine.run();
           }
@@ -160,18 +160,7 @@ describe('RollupEngine.run', () => {
       const progress: { sent: number; answeredAfter?: number } = { sent: 0 };
       const exportAndAsk = async () => {
         progress.sent++;
-        const { groups } = await storeRequestRecords(knex, 'otlp', [
-          {
-            type: 'request',
-            sessionId: 'session-ada',
-            requestId: `r${progress.sent}`,
-            timestamp: '2026-11-24T10:00:00Z',
-            identity: 'ada@acme.example',
-            model: 'claude-sonnet-4-5',
-            tokens: { input: 100, output: 10, cacheRead: 0, cacheCreation: 0 },
-          },
-        ]);
-        await enqueueSessionGroups(knex, groups);
+        await exportAdaRequest(knex, progress.sent);
         // Wrapped: the caller goes on without waiting for the answer.
         return { answer: engine.run() };
       };

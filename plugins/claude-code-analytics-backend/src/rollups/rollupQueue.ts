@@ -1,7 +1,6 @@
 import { Knex } from 'knex';
-import { chunked } from '../store/chunked';
-import { insertRows, restampedAt } from '../store/insertRows';
-import { whereKeysIn } from '../store/whereKeysIn';
+import { insertRows } from '../store/insertRows';
+import { removeReadEntries, restampedAt } from '../store/queueStamps';
 
 /**
  * A (user, day) or (entity, day) pair whose derived rows must be recomputed.
@@ -73,14 +72,11 @@ export async function dequeue(
   days: Array<QueuedDay & { enqueuedAt: number }>,
 ): Promise<void> {
   const column = table === 'rollup_user_queue' ? 'user_ref' : 'entity_ref';
-  // Matched on the time read too: a pair queued again since has a later one. A statement per 500
-  // pairs (under OTLP load nearly every pair has a time of its own).
-  for (const chunk of chunked(days, 500)) {
-    await whereKeysIn(
-      knex(table),
-      [column, 'date', 'enqueued_at'],
-      chunk.map(day => [day.ref, day.date, String(day.enqueuedAt)]),
-      { integers: ['enqueued_at'] },
-    ).delete();
-  }
+  await removeReadEntries(
+    knex,
+    table,
+    [column, 'date'],
+    days.map(day => [day.ref, day.date, String(day.enqueuedAt)]),
+    500,
+  );
 }

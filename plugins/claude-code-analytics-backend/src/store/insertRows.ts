@@ -70,15 +70,3 @@ export async function insertRows(
     );
   }
 }
-
-/**
- * The stamp of an entry queued again: the new time, or one more than the stored stamp when the new
- * time is not later (queued again within the same millisecond, or by a replica whose clock is
- * behind). A worker deletes only the entries whose stamp it read, so an entry queued again after
- * the worker read it must not keep that stamp, or its new data would wait for the next write.
- */
-export function restampedAt(table: string): Record<string, string> {
-  return {
-    enqueued_at: `CASE WHEN excluded.enqueued_at > "${table}".enqueued_at THEN excluded.enqueued_at ELSE "${table}".enqueued_at + 1 END`,
-  };
-}
