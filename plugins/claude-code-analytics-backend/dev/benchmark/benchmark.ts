@@ -8,7 +8,7 @@
  *     [--otlp-fleet-connections 2048]  (connections the fleet opens at most: 64 is a proxy's pool)
  *     [--otlp-fleet 0.5,0.8,2000]  (open-loop OTLP rates after the closed-loop run: exports/s, or
  *                                    below 1 a share of the closed-loop rate; '' for none)
- *     [--sql-profile]  (the statements that took longest, per section)
+ *     [--sql-profile]  (the statements that took longest, in total and singly, per section)
  *     [--cpu-profile DIR]  (the backend's main thread during each closed-loop OTLP run, as a
  *                           .cpuprofile file for Chrome's DevTools)
  *
@@ -140,8 +140,28 @@ function profileQueries(knex: Knex) {
   const started = new Map<string, bigint>();
   const totals = new Map<
     string,
-    { ms: number; count: number; bindings: number }
+    { ms: number; count: number; bindings: number; longest: number }
   >();
+  const add = (raw: string, ms: number, bindings: number) => {
+    const sql = raw.replace(/\(\?(, ?\?)*\)/g, '(?...)').slice(0, 160);
+    const total = totals.get(sql) ?? {
+      ms: 0,
+      count: 0,
+      bindings: 0,
+      longest: 0,
+    };
+    total.ms += ms;
+    total.longest = Math.max(total.longest, ms);
+    total.count += 1;
+    total.bindings += bindings;
+    totals.set(sql, total);
+  };
+  if (String(knex.client.config.client) === 'better-sqlite3') {
+    // better-sqlite3 runs each statement synchronously: timing its calls gives the time the
+    // statement held the event loop, where the query events would add the time spent waiting.
+    timeSqliteStatements(add);
+    return printer('time running statements', totals);
+  }
   knex.on('query', (query: { __knexQueryUid: string }) => {
     started.set(query.__knexQueryUid, process.hrtime.bigint());
   });
@@ -154,34 +174,82 @@ function profileQueries(knex: Knex) {
       const start = started.get(query.__knexQueryUid);
       if (start === undefined) return;
       started.delete(query.__knexQueryUid);
-      const sql = query.sql.replace(/\(\?(, \?)*\)/g, '(?...)').slice(0, 160);
-      const total = totals.get(sql) ?? { ms: 0, count: 0, bindings: 0 };
-      total.ms += since(start);
-      total.count += 1;
-      total.bindings += query.bindings?.length ?? 0;
-      totals.set(sql, total);
+      add(query.sql, since(start), query.bindings?.length ?? 0);
     },
   );
+  return printer('time from query to response', totals);
+}
+
+/** Times every better-sqlite3 statement's run, get and all calls (this process). */
+function timeSqliteStatements(
+  add: (sql: string, ms: number, bindings: number) => void,
+) {
+  const Database: new (file: string) => {
+    prepare(sql: string): object;
+    close(): void;
+  } = require('better-sqlite3');
+  const probe = new Database(':memory:');
+  const prototype = Object.getPrototypeOf(probe.prepare('SELECT 1'));
+  probe.close();
+  for (const method of ['run', 'get', 'all']) {
+    const original = prototype[method];
+    prototype[method] = function timedStatement(
+      this: { source: string },
+      ...args: unknown[]
+    ) {
+      const start = process.hrtime.bigint();
+      try {
+        return original.apply(this, args);
+      } finally {
+        add(
+          this.source,
+          since(start),
+          args.flat().filter(a => typeof a !== 'object' || a === null).length,
+        );
+      }
+    };
+  }
+}
+
+function printer(
+  measure: string,
+  totals: Map<
+    string,
+    { ms: number; count: number; bindings: number; longest: number }
+  >,
+) {
   return {
     print(section: string) {
       const all = [...totals.values()];
       console.log(
-        `SQL profile, ${section}: ${all
+        `SQL profile (${measure}), ${section}: ${all
           .reduce((sum, total) => sum + total.ms, 0)
           .toFixed(0)} ms in ${all.reduce(
           (sum, total) => sum + total.count,
           0,
         )} statements`,
       );
-      for (const [sql, { ms, count, bindings }] of [...totals]
+      for (const [sql, { ms, count, bindings, longest }] of [...totals]
         .sort((a, b) => b[1].ms - a[1].ms)
         .slice(0, 25)) {
         console.log(
           `${ms.toFixed(0).padStart(8)} ms ${String(count).padStart(
             7,
-          )}x ${String(Math.round(bindings / count)).padStart(
-            5,
-          )} bindings ${sql}`,
+          )}x longest ${longest.toFixed(1).padStart(6)} ms ${String(
+            Math.round(bindings / count),
+          ).padStart(5)} bindings ${sql}`,
+        );
+      }
+      console.log(
+        `  the longest single statements (each holds the event loop on SQLite):`,
+      );
+      for (const [sql, { count, longest }] of [...totals]
+        .sort((a, b) => b[1].longest - a[1].longest)
+        .slice(0, 8)) {
+        console.log(
+          `${longest.toFixed(1).padStart(8)} ms of ${String(count).padStart(
+            7,
+          )}x ${sql}`,
         );
       }
       totals.clear();
