@@ -1,4 +1,8 @@
 import { Knex } from 'knex';
+import {
+  lockForTransaction,
+  SESSION_SUMS_LOCK,
+} from '../store/lockForTransaction';
 import { toNumber } from '../store/tables';
 import { PricingOptions } from './PricingOptions';
 import { SessionGroup, sessionGroupKey } from './sessionGroup';
@@ -131,16 +135,27 @@ function sumSessionUsage(group: SessionGroup, rows: GroupTotals): UsageDay {
   };
 }
 
-/** Re-sums session-level groups into the `sessions` source and queues their rollups. */
+/**
+ * Re-sums session-level groups into the `sessions` source and queues their rollups.
+ *
+ * The session data is read and the sums written in one transaction, one re-sum at a time (on
+ * PostgreSQL under `SESSION_SUMS_LOCK`; SQLite has one connection): two re-sums of a group at once
+ * (the rollups' re-sum and an import's, or two replicas') could otherwise each read the session
+ * data, and the one that read it first write last, its older sums replacing newer ones with
+ * nothing queued to mend them.
+ */
 export async function writeSessionUsage(
   knex: Knex,
   groups: SessionGroup[],
   pricing: PricingOptions,
 ): Promise<void> {
   const unique = new Map(groups.map(g => [sessionGroupKey(g), g]));
-  const rows = await readGroupTotals(knex, [...unique.values()]);
-  const days = [...unique].map(([key, group]) =>
-    sumSessionUsage(group, rows.get(key)!),
-  );
-  await writeUsageDays(knex, SESSIONS_SOURCE, days, pricing);
+  await knex.transaction(async tx => {
+    await lockForTransaction(tx, SESSION_SUMS_LOCK);
+    const rows = await readGroupTotals(tx, [...unique.values()]);
+    const days = [...unique].map(([key, group]) =>
+      sumSessionUsage(group, rows.get(key)!),
+    );
+    await writeUsageDays(tx, SESSIONS_SOURCE, days, pricing);
+  });
 }

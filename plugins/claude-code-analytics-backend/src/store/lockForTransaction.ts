@@ -13,6 +13,12 @@ export const SESSION_WRITES_LOCK = 0x43434153;
 /** The key of the day masks and spans of active people. */
 export const ACTIVE_DAYS_LOCK = 0x43434144;
 
+/**
+ * The key of the re-sums of session-level data into usage days: each reads the session data
+ * under it, so that none writes sums older than another's.
+ */
+export const SESSION_SUMS_LOCK = 0x43434155;
+
 /** The locks each transaction holds already, by mode and key. */
 const held = new WeakMap<Knex.Transaction, Set<string>>();
 

@@ -1,0 +1,75 @@
+import { Knex } from 'knex';
+import { migrateStore } from '../store/migrateStore';
+import {
+  lockForTransaction,
+  SESSION_SUMS_LOCK,
+} from '../store/lockForTransaction';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { untilAdvisoryLockWaited } from '../__testUtils__/untilAdvisoryLockWaited';
+import { DEFAULT_PRICING } from './PricingOptions';
+import { SESSIONS_SOURCE, writeSessionUsage } from './sumSessionUsage';
+import { storeRequestRecords } from './writeRequestRecords';
+
+jest.setTimeout(60_000);
+
+const GROUP = {
+  identity: 'ada@acme.example',
+  date: '2026-03-02',
+  provider: 'firstParty',
+  repository: '',
+};
+
+/** Request `n` of Ada's session, with `input` input tokens. */
+function request(n: number, input: number) {
+  return {
+    type: 'request' as const,
+    sessionId: 'session-ada',
+    requestId: `r${n}`,
+    timestamp: '2026-03-02T10:00:00Z',
+    identity: GROUP.identity,
+    model: 'claude-sonnet-4-5',
+    tokens: { input, output: 10, cacheRead: 0, cacheCreation: 0 },
+  };
+}
+
+async function summedInput(knex: Knex): Promise<number> {
+  const row = await knex('usage_model_daily')
+    .where({ source: SESSIONS_SOURCE, identity: GROUP.identity })
+    .first('input_tokens');
+  return Number(row?.input_tokens ?? 0);
+}
+
+const databases = createTestDatabases();
+// PostgreSQL's race (and several replicas'): on SQLite's one connection a re-sum cannot start its
+// transaction while another holds it, whatever the code does.
+const postgres = databases
+  .eachSupportedId()
+  .filter(([id]) => id.startsWith('POSTGRES'));
+
+(postgres.length > 0 ? describe : describe.skip)(
+  'writeSessionUsage on PostgreSQL (skipped when no server is set)',
+  () => {
+    it.each(postgres.length > 0 ? postgres : [['POSTGRES_15']])(
+      'reads the session data only once no other re-sum can write after it, %p',
+      async databaseId => {
+        const knex = await databases.init(databaseId as 'POSTGRES_15');
+        await migrateStore(knex);
+        await storeRequestRecords(knex, 'otlp', [request(1, 100)]);
+
+        // Another re-sum holds the lock while a request arrives.
+        const other = await knex.transaction();
+        await lockForTransaction(other, SESSION_SUMS_LOCK);
+        const resum = writeSessionUsage(knex, [GROUP], DEFAULT_PRICING);
+        await untilAdvisoryLockWaited(knex);
+        await storeRequestRecords(other, 'otlp', [request(2, 200)]);
+        await other.commit();
+        await resum;
+
+        // Read after the other one ended: both requests. Read before it (and written after it),
+        // the sums would miss the second request, and nothing would be left queued to add it.
+        expect(await summedInput(knex)).toBe(300);
+        await knex.destroy();
+      },
+    );
+  },
+);
