@@ -180,35 +180,56 @@ function profileQueries(knex: Knex) {
   return printer('time from query to response', totals);
 }
 
-/** Times every better-sqlite3 statement's run, get and all calls (this process). */
+/** Where the timed better-sqlite3 calls are reported: the profile of the database being measured. */
+let reportStatement:
+  | ((sql: string, ms: number, bindings: number) => void)
+  | undefined;
+
+/**
+ * Times every better-sqlite3 statement's run, get and all calls, and the preparing of statements
+ * (parsing and planning, on a miss of the kept statements), in this process: the methods are
+ * wrapped once, and report to the latest `add`.
+ */
 function timeSqliteStatements(
   add: (sql: string, ms: number, bindings: number) => void,
 ) {
-  const Database: new (file: string) => {
-    prepare(sql: string): object;
-    close(): void;
+  const patched = reportStatement !== undefined;
+  reportStatement = add;
+  if (patched) {
+    return;
+  }
+  const Database: {
+    new (file: string): { prepare(sql: string): object; close(): void };
+    prototype: Record<string, (...args: unknown[]) => unknown>;
   } = require('better-sqlite3');
   const probe = new Database(':memory:');
-  const prototype = Object.getPrototypeOf(probe.prepare('SELECT 1'));
+  const statement = Object.getPrototypeOf(probe.prepare('SELECT 1'));
   probe.close();
-  for (const method of ['run', 'get', 'all']) {
+  const wrap = (
+    prototype: Record<string, (...args: unknown[]) => unknown>,
+    method: string,
+    describe: (self: any, args: unknown[]) => [string, number],
+  ) => {
     const original = prototype[method];
-    prototype[method] = function timedStatement(
-      this: { source: string },
-      ...args: unknown[]
-    ) {
+    prototype[method] = function timedCall(this: unknown, ...args: unknown[]) {
       const start = process.hrtime.bigint();
       try {
         return original.apply(this, args);
       } finally {
-        add(
-          this.source,
-          since(start),
-          args.flat().filter(a => typeof a !== 'object' || a === null).length,
-        );
+        const [sql, bindings] = describe(this, args);
+        reportStatement?.(sql, since(start), bindings);
       }
     };
+  };
+  for (const method of ['run', 'get', 'all']) {
+    // Knex passes the bindings as one array.
+    wrap(statement, method, (self, args) => [
+      self.source,
+      Array.isArray(args[0]) ? args[0].length : args.length,
+    ]);
   }
+  // Before the connection is opened: the kept statements wrap the prepare it has then.
+  wrap(Database.prototype, 'prepare', () => ['(preparing statements)', 0]);
 }
 
 function printer(
