@@ -1,13 +1,17 @@
 import { Knex } from 'knex';
 import { migrateStore } from '../store/migrateStore';
 import {
-  lockForTransaction,
+  lockKeysForTransaction,
   SESSION_SUMS_LOCK,
 } from '../store/lockForTransaction';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { untilAdvisoryLockWaited } from '../__testUtils__/untilAdvisoryLockWaited';
 import { DEFAULT_PRICING } from './PricingOptions';
-import { SESSIONS_SOURCE, writeSessionUsage } from './sumSessionUsage';
+import {
+  sessionGroupKey,
+  SESSIONS_SOURCE,
+  writeSessionUsage,
+} from './sumSessionUsage';
 import { storeRequestRecords } from './writeRequestRecords';
 
 jest.setTimeout(60_000);
@@ -40,8 +44,9 @@ async function summedInput(knex: Knex): Promise<number> {
 }
 
 const databases = createTestDatabases();
-// PostgreSQL's race (and several replicas'): on SQLite's one connection a re-sum cannot start its
-// transaction while another holds it, whatever the code does.
+// On SQLite a re-sum cannot read while another transaction holds the only connection, so this
+// test cannot tell a read inside the re-sum's transaction from one before it there (the
+// transaction is what keeps another re-sum from running between the read and the write).
 const postgres = databases
   .eachSupportedId()
   .filter(([id]) => id.startsWith('POSTGRES'));
@@ -50,25 +55,43 @@ const postgres = databases
   'writeSessionUsage on PostgreSQL (skipped when no server is set)',
   () => {
     it.each(postgres.length > 0 ? postgres : [['POSTGRES_15']])(
-      'reads the session data only once no other re-sum can write after it, %p',
+      'reads the session data only once no other re-sum of the day can write after it, %p',
       async databaseId => {
         const knex = await databases.init(databaseId as 'POSTGRES_15');
-        await migrateStore(knex);
-        await storeRequestRecords(knex, 'otlp', [request(1, 100)]);
+        try {
+          await migrateStore(knex);
+          await storeRequestRecords(knex, 'otlp', [request(1, 100)]);
 
-        // Another re-sum holds the lock while a request arrives.
-        const other = await knex.transaction();
-        await lockForTransaction(other, SESSION_SUMS_LOCK);
-        const resum = writeSessionUsage(knex, [GROUP], DEFAULT_PRICING);
-        await untilAdvisoryLockWaited(knex);
-        await storeRequestRecords(other, 'otlp', [request(2, 200)]);
-        await other.commit();
-        await resum;
+          // Another re-sum of the day holds its lock while a request arrives.
+          const other = await knex.transaction();
+          try {
+            await lockKeysForTransaction(other, SESSION_SUMS_LOCK, [
+              sessionGroupKey(GROUP),
+            ]);
+            // A re-sum of another day does not wait for it.
+            await writeSessionUsage(
+              knex,
+              [{ ...GROUP, date: '2026-03-03' }],
+              DEFAULT_PRICING,
+            );
+            const resum = writeSessionUsage(knex, [GROUP], DEFAULT_PRICING);
+            await untilAdvisoryLockWaited(knex);
+            await storeRequestRecords(other, 'otlp', [request(2, 200)]);
+            await other.commit();
+            await resum;
+          } finally {
+            if (!other.isCompleted()) {
+              await other.rollback();
+            }
+          }
 
-        // Read after the other one ended: both requests. Read before it (and written after it),
-        // the sums would miss the second request, and nothing would be left queued to add it.
-        expect(await summedInput(knex)).toBe(300);
-        await knex.destroy();
+          // Read after the other one ended: both requests. Read before it (and written after
+          // it), the sums would miss the second request, and nothing would be left queued to
+          // add it.
+          expect(await summedInput(knex)).toBe(300);
+        } finally {
+          await knex.destroy();
+        }
       },
     );
   },

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import {
-  lockForTransaction,
+  lockKeysForTransaction,
   SESSION_SUMS_LOCK,
 } from '../store/lockForTransaction';
 import { toNumber } from '../store/tables';
@@ -138,11 +138,10 @@ function sumSessionUsage(group: SessionGroup, rows: GroupTotals): UsageDay {
 /**
  * Re-sums session-level groups into the `sessions` source and queues their rollups.
  *
- * The session data is read and the sums written in one transaction, one re-sum at a time (on
- * PostgreSQL under `SESSION_SUMS_LOCK`; SQLite has one connection): two re-sums of a group at once
- * (the rollups' re-sum and an import's, or two replicas') could otherwise each read the session
- * data, and the one that read it first write last, its older sums replacing newer ones with
- * nothing queued to mend them.
+ * The session data is read and the sums written in one transaction, holding a lock per group on
+ * PostgreSQL (SQLite runs one transaction at a time): two re-sums of a group at once (the rollups'
+ * and an import's, or two replicas') could otherwise each read the session data, and the one that
+ * read it first write last, its older sums replacing newer ones with nothing queued to mend them.
  */
 export async function writeSessionUsage(
   knex: Knex,
@@ -150,8 +149,11 @@ export async function writeSessionUsage(
   pricing: PricingOptions,
 ): Promise<void> {
   const unique = new Map(groups.map(g => [sessionGroupKey(g), g]));
+  if (unique.size === 0) {
+    return;
+  }
   await knex.transaction(async tx => {
-    await lockForTransaction(tx, SESSION_SUMS_LOCK);
+    await lockKeysForTransaction(tx, SESSION_SUMS_LOCK, [...unique.keys()]);
     const rows = await readGroupTotals(tx, [...unique.values()]);
     const days = [...unique].map(([key, group]) =>
       sumSessionUsage(group, rows.get(key)!),

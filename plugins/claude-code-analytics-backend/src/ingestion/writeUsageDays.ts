@@ -5,6 +5,7 @@ import {
 import { Knex } from 'knex';
 import { enqueueUserDays } from '../rollups/rollupQueue';
 import { chunked } from '../store/chunked';
+import { inTransaction } from '../store/inTransaction';
 import { insertRows } from '../store/insertRows';
 import { replaceRows } from '../store/replaceRows';
 import {
@@ -103,7 +104,8 @@ export async function writeUsageDays(
     return 0;
   }
 
-  await knex.transaction(async tx => {
+  // In the caller's transaction when there is one (a re-sum reads and writes in one).
+  await inTransaction(knex, async tx => {
     // The identity-days whose rows changed: only their people's facts need recomputing.
     const changedDays = new Set<string>();
     for (const chunk of chunked(entries, 200)) {

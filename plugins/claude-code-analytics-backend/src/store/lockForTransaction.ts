@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { isPostgres } from './isPostgres';
 
@@ -14,8 +15,9 @@ export const SESSION_WRITES_LOCK = 0x43434153;
 export const ACTIVE_DAYS_LOCK = 0x43434144;
 
 /**
- * The key of the re-sums of session-level data into usage days: each reads the session data
- * under it, so that none writes sums older than another's.
+ * The key space of the re-sums of session-level data into usage days, one lock per session group
+ * (`lockKeysForTransaction`): a re-sum reads a group's data under its lock, so that none writes
+ * sums older than another's.
  */
 export const SESSION_SUMS_LOCK = 0x43434155;
 
@@ -50,4 +52,29 @@ export async function lockForTransaction(
   );
   keys.add(`${mode}:${key}`);
   held.set(tx, keys);
+}
+
+/**
+ * On PostgreSQL, takes a transaction-level advisory lock for each of `keys` in the key space
+ * `space` (two keys with the same 32-bit hash share one), in ascending order of their hashes, so
+ * that transactions locking overlapping sets wait for each other instead of deadlocking. SQLite
+ * has one writer at a time anyway: nothing to do there.
+ */
+export async function lockKeysForTransaction(
+  tx: Knex.Transaction,
+  space: number,
+  keys: readonly string[],
+): Promise<void> {
+  if (!isPostgres(tx) || keys.length === 0) {
+    return;
+  }
+  const hashes = [
+    ...new Set(
+      keys.map(key => createHash('sha1').update(key).digest().readInt32BE(0)),
+    ),
+  ].sort((a, b) => a - b);
+  await tx.raw(
+    'SELECT pg_advisory_xact_lock(?, k) FROM (SELECT unnest(?::int[]) AS k ORDER BY k) AS keys',
+    [space, hashes],
+  );
 }
