@@ -135,13 +135,18 @@ function fleetTarget(f: FleetFigures): string {
   return `p99 missed by ${(f.p99 - 250).toFixed(0)} ms`;
 }
 
+/** One statement's time in a section of the SQL profile. */
+type StatementTotals = {
+  ms: number;
+  count: number;
+  bindings: number;
+  longest: number;
+};
+
 /** With --sql-profile: the statements that took the most time in total, printed at the end. */
 function profileQueries(knex: Knex) {
   const started = new Map<string, bigint>();
-  const totals = new Map<
-    string,
-    { ms: number; count: number; bindings: number; longest: number }
-  >();
+  const totals = new Map<string, StatementTotals>();
   const add = (raw: string, ms: number, bindings: number) => {
     const sql = raw.replace(/\(\?(, ?\?)*\)/g, '(?...)').slice(0, 160);
     const total = totals.get(sql) ?? {
@@ -232,13 +237,7 @@ function timeSqliteStatements(
   wrap(Database.prototype, 'prepare', () => ['(preparing statements)', 0]);
 }
 
-function printer(
-  measure: string,
-  totals: Map<
-    string,
-    { ms: number; count: number; bindings: number; longest: number }
-  >,
-) {
+function printer(measure: string, totals: Map<string, StatementTotals>) {
   return {
     print(section: string) {
       const all = [...totals.values()];
