@@ -18,6 +18,7 @@ import { OtlpReceiver } from './sources/otlp/OtlpReceiver';
 import { OtlpDecoderPool } from './sources/otlp/OtlpDecoderPool';
 import { migrateStore } from './store/migrateStore';
 import { SqliteCheckpointer } from './store/SqliteCheckpointer';
+import { SqliteReader } from './store/SqliteReader';
 import { tuneSqlite } from './store/tuneSqlite';
 
 /**
@@ -63,6 +64,7 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
           await migrateStore(knex);
         }
         const checkpointer = await SqliteCheckpointer.start({ knex, logger });
+        const reader = await SqliteReader.start({ knex, logger });
         permissionsRegistry.addPermissions(claudeCodeAnalyticsPermissions);
 
         const rollups = RollupEngine.create({
@@ -70,9 +72,11 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
           logger,
           pricing: config.pricing,
           delivery: DeliveryRollups.create({ knex, logger }),
+          reader: reader?.read,
         });
         lifecycle.addShutdownHook(async () => {
           await rollups.stop();
+          await reader?.stop();
           await checkpointer?.stop();
         });
         const ownership = OwnershipIndexer.create({

@@ -1,10 +1,15 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { Knex } from 'knex';
+import knexFactory, { Knex } from 'knex';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DEFAULT_PRICING } from '../ingestion/PricingOptions';
 import { enqueueSessionGroups } from '../ingestion/sessionSumQueue';
 import { writeUsageDays } from '../ingestion/writeUsageDays';
 import { storeRequestRecords } from '../ingestion/writeRequestRecords';
 import { migrateStore } from '../store/migrateStore';
+import { SqliteReader } from '../store/SqliteReader';
+import { tuneSqlite } from '../store/tuneSqlite';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { DeliveryRollups } from './DeliveryRollups';
 import { RollupEngine } from './RollupEngine';
@@ -239,4 +244,157 @@ describe('RollupEngine.stop', () => {
       await knex.destroy();
     },
   );
+});
+
+describe('RollupEngine on a SQLite file', () => {
+  let directory: string;
+  let knex: Knex;
+  let reader: SqliteReader | undefined;
+
+  beforeEach(async () => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cca-rollups-'));
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(directory, 'analytics.sqlite') },
+      useNullAsDefault: true,
+    });
+    await tuneSqlite(knex);
+    await migrateStore(knex);
+  });
+
+  afterEach(async () => {
+    await reader?.stop();
+    await knex.destroy();
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  const day = '2026-11-24';
+  const usage = (
+    identity: string,
+    linesAdded: number,
+    toolDecisions: Record<string, { accepted: number; rejected: number }>,
+  ) => ({
+    identity,
+    date: day,
+    provider: 'firstParty',
+    activity: {
+      sessions: 1,
+      activeSeconds: 60,
+      linesAdded,
+      linesRemoved: 0,
+      commits: 0,
+      pullRequests: 0,
+      toolDecisions,
+    },
+    models: [
+      {
+        model: 'claude-sonnet-4-5',
+        tokens: { input: 100, output: 10, cacheRead: 0, cacheCreation: 0 },
+      },
+    ],
+  });
+  const rowsOf = (table: string, entityRef: string) =>
+    knex(table)
+      .where({ entity_ref: entityRef, date: day })
+      .orderBy(table === 'entity_tool_daily' ? 'tool' : 'date');
+
+  it("sums the entities' days on the reader's thread and writes only the rows that changed", async () => {
+    await knex('user_identities').insert([
+      { identity: 'ada@acme.example', user_ref: 'user:default/ada' },
+      { identity: 'bob@acme.example', user_ref: 'user:default/bob' },
+    ]);
+    await knex('entity_scopes').insert([
+      { entity_ref: 'group:default/team', scope_ref: 'user:default/ada' },
+      { entity_ref: 'group:default/team', scope_ref: 'user:default/bob' },
+      { entity_ref: 'user:default/ada', scope_ref: 'user:default/ada' },
+      { entity_ref: 'user:default/bob', scope_ref: 'user:default/bob' },
+    ]);
+    reader = await SqliteReader.start({
+      knex,
+      logger: mockServices.logger.mock(),
+    });
+    expect(reader).toBeDefined();
+    const read = jest.fn(reader!.read);
+    const engine = RollupEngine.create({
+      knex,
+      logger: mockServices.logger.mock(),
+      reader: read,
+    });
+    const statements: string[] = [];
+    knex.on('query', (query: { sql: string }) => statements.push(query.sql));
+    const entityWrites = () =>
+      statements.filter(sql =>
+        /^\s*(insert|delete|update)\b[^(]*\bentity_(daily|model_daily|tool_daily)\b/i.test(
+          sql,
+        ),
+      );
+
+    await writeUsageDays(
+      knex,
+      'demo',
+      [
+        usage('ada@acme.example', 1, { Edit: { accepted: 1, rejected: 0 } }),
+        usage('bob@acme.example', 2, { Write: { accepted: 2, rejected: 1 } }),
+      ],
+      DEFAULT_PRICING,
+    );
+    await engine.run();
+    expect(read).toHaveBeenCalled();
+    // No sum of facts ran on the main connection: the thread read them.
+    expect(statements.filter(sql => /SUM\(f\./.test(sql))).toEqual([]);
+    expect(await rowsOf('entity_daily', 'group:default/team')).toEqual([
+      expect.objectContaining({ active_users: 2, lines_added: 3 }),
+    ]);
+    expect(await rowsOf('entity_model_daily', 'group:default/team')).toEqual([
+      expect.objectContaining({
+        model: 'claude-sonnet-4-5',
+        input_tokens: 200,
+        output_tokens: 20,
+      }),
+    ]);
+    expect(await rowsOf('entity_tool_daily', 'group:default/team')).toEqual([
+      expect.objectContaining({ tool: 'Edit', accepted: 1, rejected: 0 }),
+      expect.objectContaining({ tool: 'Write', accepted: 2, rejected: 1 }),
+    ]);
+
+    // Bob's lines change, his model and tools do not: one upsert of the day rows (Bob's and the
+    // team's), nothing deleted, the model and tool rows left as they are.
+    statements.length = 0;
+    await writeUsageDays(
+      knex,
+      'demo',
+      [usage('bob@acme.example', 5, { Write: { accepted: 2, rejected: 1 } })],
+      DEFAULT_PRICING,
+    );
+    await engine.run();
+    expect(entityWrites()).toEqual([
+      expect.stringMatching(/^INSERT INTO "entity_daily"/),
+    ]);
+    expect(await rowsOf('entity_daily', 'group:default/team')).toEqual([
+      expect.objectContaining({ active_users: 2, lines_added: 6 }),
+    ]);
+    expect(await rowsOf('entity_daily', 'user:default/bob')).toEqual([
+      expect.objectContaining({ active_users: 1, lines_added: 5 }),
+    ]);
+
+    // Bob's Write decisions are gone: his and the team's Write rows are deleted.
+    statements.length = 0;
+    await writeUsageDays(
+      knex,
+      'demo',
+      [usage('bob@acme.example', 5, {})],
+      DEFAULT_PRICING,
+    );
+    await engine.run();
+    expect(entityWrites()).toEqual([
+      expect.stringMatching(/^delete from `entity_tool_daily`/),
+    ]);
+    expect(await rowsOf('entity_tool_daily', 'group:default/team')).toEqual([
+      expect.objectContaining({ tool: 'Edit', accepted: 1 }),
+    ]);
+    expect(await rowsOf('entity_tool_daily', 'user:default/bob')).toEqual([]);
+    expect(await rowsOf('entity_daily', 'group:default/team')).toEqual([
+      expect.objectContaining({ active_users: 2, lines_added: 6 }),
+    ]);
+  });
 });

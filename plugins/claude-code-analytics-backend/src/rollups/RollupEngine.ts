@@ -5,7 +5,13 @@ import { DEFAULT_PRICING, PricingOptions } from '../ingestion/PricingOptions';
 import { resumQueuedSessionGroups } from '../ingestion/sessionSumQueue';
 import { BatchSizer } from '../store/BatchSizer';
 import { chunked } from '../store/chunked';
+import { isSqlite } from '../store/isSqlite';
 import { replaceRows } from '../store/replaceRows';
+import {
+  readOnConnection,
+  SnapshotReader,
+  SqliteQuery,
+} from '../store/SqliteReader';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
 import {
   ACTIVITY_COLUMNS,
@@ -54,6 +60,48 @@ const ENTITIES_PER_STATEMENT = 200;
 /** Entity-days recomputed by one statement (entities x days). */
 const ENTITY_DAYS_PER_STATEMENT = 2000;
 
+const ENTITY_TABLES = [
+  'entity_daily',
+  'entity_model_daily',
+  'entity_tool_daily',
+] as const;
+type EntityTable = (typeof ENTITY_TABLES)[number];
+
+/** Each rollup table: the facts it sums, its columns besides entity and day, and its measures. */
+const ENTITY_SUMS: Record<
+  EntityTable,
+  { facts: string; detail: string[]; measures: readonly string[] }
+> = {
+  entity_daily: {
+    facts: 'usage_facts',
+    detail: [],
+    measures: [...ACTIVITY_COLUMNS, ...TOKEN_COLUMNS],
+  },
+  entity_model_daily: {
+    facts: 'usage_model_facts',
+    detail: ['model'],
+    measures: TOKEN_COLUMNS,
+  },
+  entity_tool_daily: {
+    facts: 'usage_tool_facts',
+    detail: ['tool'],
+    measures: TOOL_COLUMNS,
+  },
+};
+
+const entityKey = (table: EntityTable) => [
+  'entity_ref',
+  'date',
+  ...ENTITY_SUMS[table].detail,
+];
+
+/** A rollup table's columns, in the order of its sums' query. */
+const entityColumns = (table: EntityTable) => [
+  ...entityKey(table),
+  ...(table === 'entity_daily' ? ['active_users'] : []),
+  ...ENTITY_SUMS[table].measures,
+];
+
 function shiftDay(date: string, days: number): string {
   return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
 }
@@ -86,23 +134,27 @@ export class RollupEngine {
     private readonly logger: LoggerService,
     private readonly pricing: PricingOptions,
     private readonly delivery?: DeliveryRollups,
+    private readonly reader?: SnapshotReader,
   ) {}
 
   /**
    * `pricing`: for re-summing queued session groups (OTLP); `delivery`: the delivery rollups,
-   * processed in the same runs as the usage rollups.
+   * processed in the same runs as the usage rollups; `reader`: on SQLite, where the entities' sums
+   * are read (a thread's connection, `SqliteReader`; the main connection without it).
    */
   static create(options: {
     knex: Knex;
     logger: LoggerService;
     pricing?: PricingOptions;
     delivery?: DeliveryRollups;
+    reader?: SnapshotReader;
   }) {
     return new RollupEngine(
       options.knex,
       options.logger,
       options.pricing ?? DEFAULT_PRICING,
       options.delivery,
+      options.reader,
     );
   }
 
@@ -210,7 +262,7 @@ export class RollupEngine {
   }
 
   private async processUserQueue() {
-    await this.drainQueue('rollup_user_queue', async (tx, queued) => {
+    await this.drainQueue('rollup_user_queue', async queued => async tx => {
       await lockActiveDays(tx);
       for (const [date, users] of groupByDate(queued)) {
         for (const chunk of chunked(users, USERS_PER_STATEMENT)) {
@@ -224,10 +276,15 @@ export class RollupEngine {
    * Processes a rollup queue a batch per transaction until it is empty or the engine stops,
    * yielding to the event loop between batches; each batch's entries are removed in its
    * transaction, and on SQLite its size follows the time the last ones took (BatchSizer).
+   * `recompute` may read before the transaction (what it reads then was committed after the
+   * batch's entries were read: a change it misses queued its days again with a new stamp, and
+   * only the entries read are removed) and returns the transaction's work.
    */
   private async drainQueue(
     table: 'rollup_user_queue' | 'rollup_entity_queue',
-    recompute: (tx: Knex.Transaction, queued: QueuedDay[]) => Promise<void>,
+    recompute: (
+      queued: QueuedDay[],
+    ) => Promise<(tx: Knex.Transaction) => Promise<void>>,
   ) {
     const sizer = BatchSizer.forDatabase(this.knex, { max: BATCH });
     for (;;) {
@@ -236,10 +293,11 @@ export class RollupEngine {
       if (queued.length === 0 || this.stopped) {
         return;
       }
+      const write = await recompute(queued);
       await this.knex.transaction(async tx => {
         // Timed inside the transaction: not the wait for SQLite's one connection.
         const started = performance.now();
-        await recompute(tx, queued);
+        await write(tx);
         await dequeue(tx, table, queued);
         sizer.record(queued.length, performance.now() - started);
       });
@@ -411,8 +469,15 @@ export class RollupEngine {
     );
   }
 
+  /**
+   * Re-sums the queued entity-days. On PostgreSQL the database sums and writes them, one statement
+   * per table. On SQLite the sums are read before the transaction, on the reader's thread when
+   * there is one (so that summing a department's or the organisation's day does not hold the event
+   * loop), and the transaction writes only the rows that changed.
+   */
   private async processEntityQueue() {
-    await this.drainQueue('rollup_entity_queue', async (tx, queued) => {
+    await this.drainQueue('rollup_entity_queue', async queued => {
+      const rectangles: Array<{ dates: string[]; refs: string[] }> = [];
       for (const { dates, refs } of groupDatesOfSameEntities(queued)) {
         for (const entityChunk of chunked(refs, ENTITIES_PER_STATEMENT)) {
           for (const dateChunk of chunked(
@@ -422,73 +487,96 @@ export class RollupEngine {
               Math.floor(ENTITY_DAYS_PER_STATEMENT / entityChunk.length),
             ),
           )) {
-            await this.recomputeEntitiesOnDates(tx, dateChunk, entityChunk);
+            rectangles.push({ dates: dateChunk, refs: entityChunk });
           }
         }
       }
+      if (!isSqlite(this.knex)) {
+        return async tx => {
+          for (const { dates, refs } of rectangles) {
+            await this.resumEntitiesOnDates(tx, dates, refs);
+          }
+        };
+      }
+      const read = this.reader ?? readOnConnection(this.knex);
+      const sums = await read(
+        rectangles.flatMap(({ dates, refs }) =>
+          ENTITY_TABLES.map(table => entitySums(table, refs, dates)),
+        ),
+      );
+      return async tx => {
+        for (const [i, { dates, refs }] of rectangles.entries()) {
+          for (const [j, table] of ENTITY_TABLES.entries()) {
+            const stored = await tx(table)
+              .select()
+              .whereIn('entity_ref', refs)
+              .whereIn('date', dates);
+            await replaceRows(
+              tx,
+              table,
+              entityKey(table),
+              stored,
+              sums[i * ENTITY_TABLES.length + j],
+            );
+          }
+        }
+      };
     });
   }
 
   /**
-   * Re-sums the rollups of some entities on some days from the facts of their scopes: one statement
-   * per table for all of them, so a catalog change that touches a few entities on every day of a
-   * year costs a few statements, not a few per day.
+   * Re-sums the rollups of some entities on some days from the facts of their scopes, in the
+   * database (PostgreSQL): one statement per table for all of them, so a catalog change that
+   * touches a few entities on every day of a year costs a few statements, not a few per day.
    */
-  private async recomputeEntitiesOnDates(
+  private async resumEntitiesOnDates(
     tx: Knex.Transaction,
     dates: string[],
     entityRefs: string[],
   ) {
-    for (const table of [
-      'entity_daily',
-      'entity_model_daily',
-      'entity_tool_daily',
-    ]) {
+    for (const table of ENTITY_TABLES) {
       await tx(table)
         .whereIn('entity_ref', entityRefs)
         .whereIn('date', dates)
         .delete();
+      const { sql, bindings } = entitySums(table, entityRefs, dates);
+      await tx.raw(
+        `INSERT INTO ${table} (${entityColumns(table).join(', ')}) ${sql}`,
+        [...bindings],
+      );
     }
-    const entityPlaceholders = entityRefs.map(() => '?').join(', ');
-    const datePlaceholders = dates.map(() => '?').join(', ');
-    const sums = (columns: readonly string[]) =>
-      columns.map(c => `SUM(f.${c})`).join(', ');
-
-    await tx.raw(
-      `INSERT INTO entity_daily (entity_ref, date, active_users, ${[
-        ...ACTIVITY_COLUMNS,
-        ...TOKEN_COLUMNS,
-      ].join(', ')})
-       SELECT s.entity_ref, f.date, COUNT(DISTINCT f.user_ref), ${sums([
-         ...ACTIVITY_COLUMNS,
-         ...TOKEN_COLUMNS,
-       ])}
-       FROM usage_facts f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
-       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date IN (${datePlaceholders})
-       GROUP BY s.entity_ref, f.date`,
-      [...entityRefs, ...dates],
-    );
-    await tx.raw(
-      `INSERT INTO entity_model_daily (entity_ref, date, model, ${TOKEN_COLUMNS.join(
-        ', ',
-      )})
-       SELECT s.entity_ref, f.date, f.model, ${sums(TOKEN_COLUMNS)}
-       FROM usage_model_facts f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
-       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date IN (${datePlaceholders})
-       GROUP BY s.entity_ref, f.date, f.model`,
-      [...entityRefs, ...dates],
-    );
-    await tx.raw(
-      `INSERT INTO entity_tool_daily (entity_ref, date, tool, ${TOOL_COLUMNS.join(
-        ', ',
-      )})
-       SELECT s.entity_ref, f.date, f.tool, ${sums(TOOL_COLUMNS)}
-       FROM usage_tool_facts f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
-       WHERE s.entity_ref IN (${entityPlaceholders}) AND f.date IN (${datePlaceholders})
-       GROUP BY s.entity_ref, f.date, f.tool`,
-      [...entityRefs, ...dates],
-    );
   }
+}
+
+/**
+ * The query of some entities' rows of a rollup table on some days, summed from the facts of their
+ * scopes: one row per entity, day (and model or tool), its columns named as the table's.
+ */
+function entitySums(
+  table: EntityTable,
+  entityRefs: string[],
+  dates: string[],
+): SqliteQuery {
+  const { facts, detail, measures } = ENTITY_SUMS[table];
+  const columns = [
+    's.entity_ref AS entity_ref',
+    'f.date AS date',
+    ...detail.map(c => `f.${c} AS ${c}`),
+    ...(table === 'entity_daily'
+      ? ['COUNT(DISTINCT f.user_ref) AS active_users']
+      : []),
+    ...measures.map(c => `SUM(f.${c}) AS ${c}`),
+  ];
+  return {
+    sql: `SELECT ${columns.join(', ')}
+       FROM ${facts} f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
+       WHERE s.entity_ref IN (${entityRefs.map(() => '?').join(', ')})
+         AND f.date IN (${dates.map(() => '?').join(', ')})
+       GROUP BY ${['s.entity_ref', 'f.date', ...detail.map(c => `f.${c}`)].join(
+         ', ',
+       )}`,
+    bindings: [...entityRefs, ...dates],
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { resolveSqliteDriver, sqliteFileOf } from './sqliteThread';
 
 /** SQLite's own checkpoint threshold (pages), restored when the thread cannot run. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
@@ -34,21 +34,6 @@ parentPort.on('message', message => {
 });
 parentPort.postMessage({ type: 'ready' });
 `;
-
-/**
- * The better-sqlite3 that knex loads (resolved from knex's own location, as knex requires it), or
- * the one this package resolves; undefined when neither can be found.
- */
-function resolveDriver(): string | undefined {
-  for (const paths of [[path.dirname(require.resolve('knex'))], undefined]) {
-    try {
-      return require.resolve('better-sqlite3', paths ? { paths } : undefined);
-    } catch {
-      // Try the next place.
-    }
-  }
-  return undefined;
-}
 
 export type CheckpointReport = {
   busy: number;
@@ -96,20 +81,11 @@ export class SqliteCheckpointer {
     intervalMs?: number;
   }): Promise<SqliteCheckpointer | undefined> {
     const { knex, logger } = options;
-    const client = String(knex.client.config.client);
-    const filename: unknown = (
-      knex.client as { connectionSettings?: { filename?: unknown } }
-    ).connectionSettings?.filename;
-    if (
-      client !== 'better-sqlite3' ||
-      typeof filename !== 'string' ||
-      filename === '' ||
-      filename.startsWith(':memory:') ||
-      filename.startsWith('file::memory:')
-    ) {
+    const filename = sqliteFileOf(knex);
+    if (!filename) {
       return undefined;
     }
-    const driver = resolveDriver();
+    const driver = resolveSqliteDriver();
     if (!driver) {
       logger.warn(
         'SQLite checkpoints run on commit: better-sqlite3 could not be resolved for the checkpoint thread',
