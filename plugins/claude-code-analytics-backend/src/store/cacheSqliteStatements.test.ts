@@ -1,4 +1,7 @@
-import { Knex } from 'knex';
+import knexFactory, { Knex } from 'knex';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { cacheSqliteStatements } from './cacheSqliteStatements';
 
@@ -105,6 +108,45 @@ describe('cacheSqliteStatements', () => {
       expect(await query()).toEqual([{ n: 7 }]);
     },
   );
+
+  it('begins transactions with the write lock, so that another connection cannot take it in between', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cca-begin-'));
+    const filename = path.join(directory, 'analytics.sqlite');
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+    });
+    // Another connection to the file (the checkpoint thread's, say), which does not wait.
+    const Database = require('better-sqlite3');
+    let other: { prepare(sql: string): { run(): unknown }; close(): void } =
+      undefined!;
+    try {
+      await knex.raw('PRAGMA journal_mode = WAL');
+      await knex.schema.createTable('rows', table => table.integer('id'));
+      cacheSqliteStatements(knex);
+      other = new Database(filename, { timeout: 0 });
+      const writeElsewhere = () =>
+        other.prepare('INSERT INTO rows (id) VALUES (2)').run();
+      await knex.transaction(async tx => {
+        // Only read so far: begun deferred, it would not hold the lock yet.
+        expect(await tx('rows').count({ n: '*' })).toEqual([{ n: 0 }]);
+        expect(writeElsewhere).toThrow('database is locked');
+        await tx('rows').insert({ id: 1 });
+      });
+      expect(await knex('rows').select('id')).toEqual([{ id: 1 }]);
+      // Outside a transaction the other connection writes.
+      writeElsewhere();
+      expect(await knex('rows').orderBy('id').select('id')).toEqual([
+        { id: 1 },
+        { id: 2 },
+      ]);
+    } finally {
+      other?.close();
+      await knex.destroy();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
 
   it.each(ids.filter(([id]) => !id.startsWith('SQLITE')))(
     'leaves other databases alone, %p',

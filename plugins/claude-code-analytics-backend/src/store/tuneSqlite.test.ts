@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
-import { SQLITE_CACHE_KIB, SQLITE_MMAP_BYTES, tuneSqlite } from './tuneSqlite';
+import {
+  SQLITE_CACHE_KIB,
+  SQLITE_LOG_LIMIT_BYTES,
+  SQLITE_MMAP_BYTES,
+  tuneSqlite,
+} from './tuneSqlite';
 
 jest.setTimeout(60_000);
 
@@ -27,7 +32,7 @@ describe('tuneSqlite', () => {
     },
   );
 
-  it('reads a database file through a memory map, in a write-ahead log', async () => {
+  it('reads a database file through a memory map, in a write-ahead log of bounded size', async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cca-tune-'));
     const knex = knexFactory({
       client: 'better-sqlite3',
@@ -42,6 +47,10 @@ describe('tuneSqlite', () => {
       ]);
       expect(await knex.raw('PRAGMA journal_mode')).toEqual([
         { journal_mode: 'wal' },
+      ]);
+      // A log started over is cut back to this size.
+      expect(await knex.raw('PRAGMA journal_size_limit')).toEqual([
+        { journal_size_limit: SQLITE_LOG_LIMIT_BYTES },
       ]);
     } finally {
       await knex.destroy();

@@ -22,6 +22,12 @@ export const SQLITE_CACHE_KIB = 65536;
 export const SQLITE_MMAP_BYTES = 2_147_418_112;
 
 /**
+ * The size the write-ahead log file is cut back to when it is started over (SQLite leaves it at
+ * its largest otherwise): the checkpoint thread starts it over at about 40 MiB.
+ */
+export const SQLITE_LOG_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
  * On SQLite (the embedded default), a write-ahead log with normal synchronisation: commits no longer
  * wait for two file syncs each, readers do not block the writer, and a crash can lose at most the
  * last commits, never corrupt the file; a page cache sized for a year of history, and the file
@@ -38,4 +44,5 @@ export async function tuneSqlite(knex: Knex): Promise<void> {
   await knex.raw('PRAGMA synchronous = NORMAL');
   await knex.raw(`PRAGMA cache_size = -${SQLITE_CACHE_KIB}`);
   await knex.raw(`PRAGMA mmap_size = ${SQLITE_MMAP_BYTES}`);
+  await knex.raw(`PRAGMA journal_size_limit = ${SQLITE_LOG_LIMIT_BYTES}`);
 }
