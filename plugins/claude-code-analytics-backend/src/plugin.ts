@@ -63,8 +63,12 @@ export const claudeCodeAnalyticsPlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await migrateStore(knex);
         }
-        const checkpointer = await SqliteCheckpointer.start({ knex, logger });
         const reader = await SqliteReader.start({ knex, logger });
+        const checkpointer = await SqliteCheckpointer.start({
+          knex,
+          logger,
+          reading: reader?.reading,
+        });
         permissionsRegistry.addPermissions(claudeCodeAnalyticsPermissions);
 
         const rollups = RollupEngine.create({

@@ -13,6 +13,7 @@ import { tuneSqlite } from '../store/tuneSqlite';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { DeliveryRollups } from './DeliveryRollups';
 import { RollupEngine } from './RollupEngine';
+import { enqueueEntityDays } from './rollupQueue';
 
 jest.setTimeout(60_000);
 
@@ -395,6 +396,63 @@ describe('RollupEngine on a SQLite file', () => {
     expect(await rowsOf('entity_tool_daily', 'user:default/bob')).toEqual([]);
     expect(await rowsOf('entity_daily', 'group:default/team')).toEqual([
       expect.objectContaining({ active_users: 2, lines_added: 6 }),
+    ]);
+  });
+
+  it('sums again an entity-day whose scopes changed after its sums were read', async () => {
+    await knex('user_identities').insert([
+      { identity: 'ada@acme.example', user_ref: 'user:default/ada' },
+      { identity: 'bob@acme.example', user_ref: 'user:default/bob' },
+      { identity: 'cy@acme.example', user_ref: 'user:default/cy' },
+    ]);
+    await knex('entity_scopes').insert([
+      { entity_ref: 'group:default/team', scope_ref: 'user:default/ada' },
+      { entity_ref: 'group:default/team', scope_ref: 'user:default/bob' },
+    ]);
+    reader = await SqliteReader.start({
+      knex,
+      logger: mockServices.logger.mock(),
+    });
+    let moved = false;
+    const engine = RollupEngine.create({
+      knex,
+      logger: mockServices.logger.mock(),
+      reader: async queries => {
+        const sums = await reader!.read(queries);
+        if (!moved) {
+          // Cy joins the team after the sums were read and before they are written, as a catalog
+          // refresh does: the scope and the team's day queued again, in one transaction.
+          moved = true;
+          await knex.transaction(async tx => {
+            await tx('entity_scopes').insert({
+              entity_ref: 'group:default/team',
+              scope_ref: 'user:default/cy',
+            });
+            await enqueueEntityDays(tx, [
+              { ref: 'group:default/team', date: day },
+            ]);
+          });
+        }
+        return sums;
+      },
+    });
+    await writeUsageDays(
+      knex,
+      'demo',
+      [
+        usage('ada@acme.example', 1, {}),
+        usage('bob@acme.example', 2, {}),
+        usage('cy@acme.example', 4, {}),
+      ],
+      DEFAULT_PRICING,
+    );
+    await engine.run();
+    expect(moved).toBe(true);
+    expect(await rowsOf('entity_daily', 'group:default/team')).toEqual([
+      expect.objectContaining({ active_users: 3, lines_added: 7 }),
+    ]);
+    expect(await knex('rollup_entity_queue').count({ n: '*' })).toEqual([
+      { n: 0 },
     ]);
   });
 });

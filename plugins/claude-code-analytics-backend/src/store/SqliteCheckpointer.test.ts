@@ -120,6 +120,35 @@ describe('SqliteCheckpointer', () => {
     expect(logger.error).not.toHaveBeenCalled();
   });
 
+  it('does not start the log over while the reading thread reads', async () => {
+    const logger = mockServices.logger.mock();
+    const reading = new SharedArrayBuffer(4);
+    const flag = new Int32Array(reading);
+    const checkpointer = await SqliteCheckpointer.start({
+      knex,
+      logger,
+      intervalMs: 20,
+      restartFrames: 1000,
+      reading,
+    });
+    const writeStream = async (from: number) => {
+      for (let row = from; row < from + 30_000; row += 100) {
+        await write(row, 100);
+      }
+      // The reports sent while the writes held the event loop arrive.
+      await new Promise(resolve => setTimeout(resolve, 200));
+    };
+    // A read under way on the reading thread: waiting for it would hold writers back.
+    Atomics.store(flag, 0, 1);
+    await writeStream(0);
+    expect(checkpointer!.restarts).toBe(0);
+    Atomics.store(flag, 0, 0);
+    await writeStream(30_000);
+    expect(checkpointer!.restarts).toBeGreaterThan(0);
+    await checkpointer!.stop();
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+
   it('gives checkpoints back to the main connection when the thread dies', async () => {
     const logger = mockServices.logger.mock();
     const checkpointer = await SqliteCheckpointer.start({

@@ -8,8 +8,10 @@ const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
 /** Frames in the log past which the thread starts the log over (about 40 MiB of 4 KiB pages). */
 const RESTART_FRAMES = 10_000;
+/** Frames left to copy at most when it does (under a megabyte). */
+const RESTART_LEFT_FRAMES = 200;
 /** How long the thread waits for the writer and readers to let it start the log over. */
-const RESTART_WAIT_MS = 50;
+const RESTART_WAIT_MS = 20;
 
 /**
  * The thread: its own connection to the database file, and a PASSIVE checkpoint every interval
@@ -20,32 +22,44 @@ const RESTART_WAIT_MS = 50;
  * A passive checkpoint alone does not keep the log short under a stream of writes: SQLite starts
  * the log over only when a writer finds it wholly copied, and with commits following one another a
  * commit has always appended more by then (during the OTLP benchmark the log grew by 22 MB/s and
- * never started over; during a year's load it reached 12 GB, and every page read searches an index
- * of the log that grows with it). So when the log has grown past `RESTART_FRAMES` and the passive
- * checkpoint left at most a fifth of that uncopied, a RESTART checkpoint copies those and waits for the readers,
- * holding writers back for that long (`RESTART_WAIT_MS` of waiting at most), so that the next commit
- * starts the log over; the main connection then truncates the file to its `journal_size_limit`.
- * A log that outgrows four times the limit (the passive checkpoints not catching up) is started
- * over whatever is left to copy.
+ * never started over; during a year's load it had reached 34 GB when the load was stopped, and every
+ * page read searches an index of the log that grows with it). So once the log has grown past
+ * `RESTART_FRAMES`, the thread copies what was appended meanwhile with a few more passive
+ * checkpoints, and when at most `RESTART_LEFT_FRAMES` are left and the reading thread (SqliteReader,
+ * which flags its reads in `reading`) is not reading, a RESTART checkpoint copies the rest and waits
+ * for readers of older snapshots, holding writers back meanwhile (`RESTART_WAIT_MS` of waiting at
+ * most, then it gives up until the next interval), so that the next commit starts the log over;
+ * the main connection then cuts the file back to its `journal_size_limit`.
  */
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.filename, { fileMustExist: true, timeout: workerData.restartWaitMs });
 db.pragma('synchronous = NORMAL');
+const reading = workerData.reading ? new Int32Array(workerData.reading) : undefined;
+const left = result => result.log - result.checkpointed;
 const timer = setInterval(() => {
   try {
     let [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    let restarted = false;
-    if (
-      result.log >= workerData.restartFrames &&
-      (result.log - result.checkpointed <= workerData.catchUpFrames ||
-        result.log >= 4 * workerData.restartFrames)
-    ) {
-      [result] = db.pragma('wal_checkpoint(RESTART)');
-      restarted = result.busy === 0;
+    let restartMs;
+    if (result.log >= workerData.restartFrames) {
+      for (let pass = 0; pass < 4 && left(result) > workerData.leftFrames; pass++) {
+        [result] = db.pragma('wal_checkpoint(PASSIVE)');
+      }
+      if (left(result) <= workerData.leftFrames && !(reading && Atomics.load(reading, 0) > 0)) {
+        const started = performance.now();
+        [result] = db.pragma('wal_checkpoint(RESTART)');
+        restartMs = performance.now() - started;
+      }
     }
-    parentPort.postMessage({ type: 'checkpoint', busy: result.busy, log: result.log, checkpointed: result.checkpointed, restarted });
+    parentPort.postMessage({
+      type: 'checkpoint',
+      busy: result.busy,
+      log: result.log,
+      checkpointed: result.checkpointed,
+      restarted: restartMs !== undefined && result.busy === 0,
+      restartMs,
+    });
   } catch (error) {
     parentPort.postMessage({ type: 'error', message: String(error) });
   }
@@ -68,6 +82,8 @@ export type CheckpointReport = {
   checkpointed: number;
   /** The log was wholly copied and the next commit starts it over. */
   restarted: boolean;
+  /** How long the attempt to start the log over held writers back, if one was made. */
+  restartMs?: number;
 };
 
 /**
@@ -88,6 +104,7 @@ export class SqliteCheckpointer {
   /** The main connection's autocheckpoint was turned off (so it is turned on again at the end). */
   private took = false;
   private lastReport: CheckpointReport | undefined;
+  private restartCount = 0;
   private readonly reportListeners = new Set<
     (report: CheckpointReport) => void
   >();
@@ -106,6 +123,8 @@ export class SqliteCheckpointer {
     knex: Knex;
     logger: LoggerService;
     intervalMs?: number;
+    /** The reading thread's flag of reads under way (`SqliteReader.reading`). */
+    reading?: SharedArrayBuffer;
     /** For tests: frames in the log past which it is started over. */
     restartFrames?: number;
   }): Promise<SqliteCheckpointer | undefined> {
@@ -128,7 +147,11 @@ export class SqliteCheckpointer {
         filename,
         intervalMs: options.intervalMs ?? 1000,
         restartFrames: options.restartFrames ?? RESTART_FRAMES,
-        catchUpFrames: Math.ceil((options.restartFrames ?? RESTART_FRAMES) / 5),
+        leftFrames: Math.min(
+          RESTART_LEFT_FRAMES,
+          Math.ceil((options.restartFrames ?? RESTART_FRAMES) / 5),
+        ),
+        reading: options.reading,
         restartWaitMs: RESTART_WAIT_MS,
       },
     });
@@ -176,6 +199,11 @@ export class SqliteCheckpointer {
     return checkpointer;
   }
 
+  /** How many times the thread started the log over. */
+  get restarts(): number {
+    return this.restartCount;
+  }
+
   /** The latest checkpoint the thread made, if any. */
   get last(): CheckpointReport | undefined {
     return this.lastReport;
@@ -208,6 +236,16 @@ export class SqliteCheckpointer {
 
   private reported(report: CheckpointReport) {
     this.lastReport = report;
+    if (report.restarted) {
+      this.restartCount++;
+    }
+    if (report.restartMs !== undefined) {
+      this.logger.debug(
+        `SQLite write-ahead log of ${report.log} frames ${
+          report.restarted ? 'started over' : 'not started over (busy)'
+        }; writers held back ${report.restartMs.toFixed(1)} ms`,
+      );
+    }
     for (const listener of [...this.reportListeners]) {
       listener(report);
     }

@@ -85,9 +85,19 @@ describe('SqliteReader', () => {
     expect(await readOnConnection(knex)([all])).toEqual([rows]);
   });
 
-  it('does not hold the event loop while a query runs', async () => {
-    const onThread = await turnsDuring(() => reader!.read([LONG]));
+  it('does not hold the event loop while a query runs, and flags the read meanwhile', async () => {
+    const flag = new Int32Array(reader!.reading);
+    let flagged = false;
+    const onThread = await turnsDuring(() => {
+      const read = reader!.read([LONG]);
+      const look = setInterval(() => {
+        flagged ||= Atomics.load(flag, 0) === 1;
+      }, 5);
+      return read.finally(() => clearInterval(look));
+    });
     expect(onThread.result).toEqual([[{ counted: 10_000_000 }]]);
+    expect(flagged).toBe(true);
+    expect(Atomics.load(flag, 0)).toBe(0);
     // The same query on the main connection holds the loop until it ends: the test can tell.
     const onConnection = await turnsDuring(() =>
       readOnConnection(knex)([LONG]),

@@ -19,8 +19,9 @@ const THREAD_STATEMENTS_KEPT = 64;
  * The thread: its own connection to the database file, which only reads (`query_only`), with the
  * main connection's page cache and memory map. Each message is a list of queries, answered with
  * their rows read in one transaction (one snapshot, as the main connection's transactions see).
- * Statements that would write are refused before they run. Evaluated code, as the checkpoint
- * thread's.
+ * Statements that would write are refused before they run. A read under way is counted in
+ * `reading` (shared memory), so that the checkpoint thread does not wait for it with the write lock
+ * held. Evaluated code, as the checkpoint thread's.
  */
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -47,7 +48,16 @@ const prepared = sql => {
   }
   return statement;
 };
-const read = db.transaction(queries => queries.map(q => prepared(q.sql).all(q.bindings)));
+const reading = new Int32Array(workerData.reading);
+const inTransaction = db.transaction(queries => queries.map(q => prepared(q.sql).all(q.bindings)));
+const read = queries => {
+  Atomics.add(reading, 0, 1);
+  try {
+    return inTransaction(queries);
+  } finally {
+    Atomics.sub(reading, 0, 1);
+  }
+};
 parentPort.on('message', message => {
   if (message === 'stop') {
     db.close();
@@ -104,6 +114,8 @@ export class SqliteReader {
     private readonly knex: Knex,
     private readonly logger: LoggerService,
     private readonly worker: Worker,
+    /** Reads under way on the thread (an Int32 in shared memory), for the checkpoint thread. */
+    readonly reading: SharedArrayBuffer,
   ) {}
 
   /** Starts the thread for the file of `knex`; undefined for other databases and in-memory SQLite. */
@@ -129,6 +141,7 @@ export class SqliteReader {
           connectionSettings?: { options?: { safeIntegers?: unknown } };
         }
       ).connectionSettings?.options?.safeIntegers === true;
+    const reading = new SharedArrayBuffer(4);
     const worker = new Worker(THREAD, {
       eval: true,
       workerData: {
@@ -138,9 +151,10 @@ export class SqliteReader {
         cacheKib: SQLITE_CACHE_KIB,
         mmapBytes: SQLITE_MMAP_BYTES,
         kept: THREAD_STATEMENTS_KEPT,
+        reading,
       },
     });
-    const reader = new SqliteReader(knex, logger, worker);
+    const reader = new SqliteReader(knex, logger, worker, reading);
     const ready = await new Promise<boolean>(resolve => {
       worker.on('message', message => {
         if (message.type === 'ready') {
@@ -210,6 +224,8 @@ export class SqliteReader {
       return;
     }
     this.gone = true;
+    // A thread ended in the middle of a read left it counted.
+    Atomics.store(new Int32Array(this.reading), 0, 0);
     if (!this.stopped) {
       this.logger.error(
         `SQLite rollups read on the event loop again: ${reason}`,

@@ -19,16 +19,20 @@ type Client = {
 
 /**
  * Keeps the statements prepared on knex's better-sqlite3 connection for the next query of the same
- * SQL, and makes its transactions take SQLite's write lock when they begin (`BEGIN IMMEDIATE`
- * instead of knex's `BEGIN`). A transaction begun deferred takes the lock at its first write, and
- * if another connection holds it then, SQLite fails that write at once (`SQLITE_BUSY`) rather than
- * wait, as waiting could deadlock a transaction that already reads; the checkpoint thread holds the
- * lock for a moment when it starts the log over (SqliteCheckpointer), and a reading transaction
- * that wrote at that moment failed (an OTLP export answered 500). Begun immediate, a transaction
- * waits for the lock (the connection's busy timeout) before it reads anything. Knex keeps one
- * connection to SQLite, so its transactions never wait for one another. Knex prepares every query anew, and SQLite's parsing and planning of the writers' few
+ * SQL. Knex prepares every query anew, and SQLite's parsing and planning of the writers' few
  * statements took as much of the event loop as running them (OTLP benchmark profile: `prepare` 15%,
  * the statements 22%). SQLite prepares a kept statement again by itself when the schema changed.
+ *
+ * Also makes the connection's transactions take SQLite's write lock when they begin (`BEGIN
+ * IMMEDIATE` instead of knex's `BEGIN`). A transaction begun deferred takes the lock at its first
+ * write, and if another connection holds it then, SQLite fails that write at once (`SQLITE_BUSY`)
+ * rather than wait, as waiting could deadlock a transaction that already reads; the checkpoint
+ * thread holds the lock for a moment when it starts the log over (SqliteCheckpointer), and a
+ * transaction that read first and wrote at that moment failed (an OTLP export answered 500). Begun
+ * immediate, a transaction waits for the lock (the connection's busy timeout: better-sqlite3's
+ * default, 5 s) before it reads anything. Knex keeps one connection to SQLite, so its transactions
+ * never wait for one another.
+ *
  * Nothing to do on other databases or drivers.
  */
 export function cacheSqliteStatements(
