@@ -16,8 +16,9 @@ export type SnapshotReader = (queries: SqliteQuery[]) => Promise<Row[][]>;
 const THREAD_STATEMENTS_KEPT = 64;
 
 /**
- * The thread: its own connection to the database file, which only reads (`query_only`), with the
- * main connection's page cache and memory map. Each message is a list of queries, answered with
+ * The thread: its own connection to the database file, which only reads (`query_only`), with a page
+ * cache and a memory map of the main connection's sizes (its own cache; the mapped pages are the
+ * operating system's, shared). Each message is a list of queries, answered with
  * their rows read in one transaction (one snapshot, as the main connection's transactions see).
  * Statements that would write are refused before they run. A read under way is counted in
  * `reading` (shared memory), so that the checkpoint thread does not wait for it with the write lock
