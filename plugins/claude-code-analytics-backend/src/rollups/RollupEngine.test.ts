@@ -1,16 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import knexFactory, { Knex } from 'knex';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { Knex } from 'knex';
 import { DEFAULT_PRICING } from '../ingestion/PricingOptions';
 import { enqueueSessionGroups } from '../ingestion/sessionSumQueue';
 import { writeUsageDays } from '../ingestion/writeUsageDays';
 import { storeRequestRecords } from '../ingestion/writeRequestRecords';
 import { migrateStore } from '../store/migrateStore';
 import { SqliteReader } from '../store/SqliteReader';
-import { tuneSqlite } from '../store/tuneSqlite';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { openSqliteFile } from '../__testUtils__/openSqliteFile';
 import { DeliveryRollups } from './DeliveryRollups';
 import { RollupEngine } from './RollupEngine';
 import { enqueueEntityDays } from './rollupQueue';
@@ -248,25 +245,18 @@ describe('RollupEngine.stop', () => {
 });
 
 describe('RollupEngine on a SQLite file', () => {
-  let directory: string;
   let knex: Knex;
+  let remove: () => Promise<void>;
   let reader: SqliteReader | undefined;
 
   beforeEach(async () => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cca-rollups-'));
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(directory, 'analytics.sqlite') },
-      useNullAsDefault: true,
-    });
-    await tuneSqlite(knex);
+    ({ knex, remove } = await openSqliteFile('cca-rollups-'));
     await migrateStore(knex);
   });
 
   afterEach(async () => {
     await reader?.stop();
-    await knex.destroy();
-    fs.rmSync(directory, { recursive: true, force: true });
+    await remove();
   });
 
   const day = '2026-11-24';

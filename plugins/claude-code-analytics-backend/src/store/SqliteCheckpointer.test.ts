@@ -1,11 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { openSqliteFile } from '../__testUtils__/openSqliteFile';
 import { SqliteCheckpointer } from './SqliteCheckpointer';
-import { tuneSqlite } from './tuneSqlite';
 
 jest.setTimeout(60_000);
 
@@ -31,15 +30,10 @@ async function fullCheckpointAfterWrite(checkpointer: SqliteCheckpointer) {
 describe('SqliteCheckpointer', () => {
   let directory: string;
   let knex: Knex;
+  let remove: () => Promise<void>;
 
   beforeEach(async () => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cca-checkpoint-'));
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(directory, 'analytics.sqlite') },
-      useNullAsDefault: true,
-    });
-    await tuneSqlite(knex);
+    ({ knex, directory, remove } = await openSqliteFile('cca-checkpoint-'));
     await knex.schema.createTable('rows', table => {
       table.integer('id').primary();
       table.string('text');
@@ -47,8 +41,7 @@ describe('SqliteCheckpointer', () => {
   });
 
   afterEach(async () => {
-    await knex.destroy();
-    fs.rmSync(directory, { recursive: true, force: true });
+    await remove();
   });
 
   const write = async (from: number, count: number) => {

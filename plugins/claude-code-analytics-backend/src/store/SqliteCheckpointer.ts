@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
-import { resolveSqliteDriver, sqliteFileOf } from './sqliteThread';
+import { startSqliteThread } from './sqliteThread';
 
 /** SQLite's own checkpoint threshold (pages), restored when the thread cannot run. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
@@ -129,22 +129,11 @@ export class SqliteCheckpointer {
     restartFrames?: number;
   }): Promise<SqliteCheckpointer | undefined> {
     const { knex, logger } = options;
-    const filename = sqliteFileOf(knex);
-    if (!filename) {
-      return undefined;
-    }
-    const driver = resolveSqliteDriver();
-    if (!driver) {
-      logger.warn(
-        'SQLite checkpoints run on commit: better-sqlite3 could not be resolved for the checkpoint thread',
-      );
-      return undefined;
-    }
-    const worker = new Worker(THREAD, {
-      eval: true,
-      workerData: {
-        driver,
-        filename,
+    const thread = startSqliteThread({
+      knex,
+      logger,
+      code: THREAD,
+      data: {
         intervalMs: options.intervalMs ?? 1000,
         restartFrames: options.restartFrames ?? RESTART_FRAMES,
         leftFrames: Math.min(
@@ -154,38 +143,37 @@ export class SqliteCheckpointer {
         reading: options.reading,
         restartWaitMs: RESTART_WAIT_MS,
       },
+      unavailable:
+        'SQLite checkpoints run on commit: better-sqlite3 could not be resolved for the checkpoint thread',
     });
+    if (!thread) {
+      return undefined;
+    }
+    const { worker } = thread;
     const checkpointer = new SqliteCheckpointer(knex, logger, worker);
-    const ready = await new Promise<boolean>(resolve => {
-      worker.on('message', message => {
-        if (message.type === 'ready') {
-          resolve(true);
-        } else if (message.type === 'checkpoint') {
-          checkpointer.reported(message);
-        } else if (message.type === 'error') {
-          logger.warn(`SQLite checkpoint failed: ${message.message}`);
-        }
-      });
-      worker.once('error', error => {
-        logger.error(
-          `SQLite checkpoints run on commit again: the checkpoint thread failed: ${error}`,
-        );
-        resolve(false);
-        checkpointer.restoreAutocheckpoint();
-      });
-      worker.once('exit', code => {
-        checkpointer.exited = true;
-        if (!checkpointer.stopped) {
-          logger.error(
-            `SQLite checkpoints run on commit again: the checkpoint thread exited (${code})`,
-          );
-          resolve(false);
-          checkpointer.restoreAutocheckpoint();
-        }
-      });
+    worker.on('message', message => {
+      if (message.type === 'checkpoint') {
+        checkpointer.reported(message);
+      } else if (message.type === 'error') {
+        logger.warn(`SQLite checkpoint failed: ${message.message}`);
+      }
     });
-    // Shutdown stops it; it does not keep the process alive by itself.
-    worker.unref();
+    worker.once('error', error => {
+      logger.error(
+        `SQLite checkpoints run on commit again: the checkpoint thread failed: ${error}`,
+      );
+      checkpointer.restoreAutocheckpoint();
+    });
+    worker.once('exit', code => {
+      checkpointer.exited = true;
+      if (!checkpointer.stopped) {
+        logger.error(
+          `SQLite checkpoints run on commit again: the checkpoint thread exited (${code})`,
+        );
+        checkpointer.restoreAutocheckpoint();
+      }
+    });
+    const ready = await thread.ready;
     if (!ready) {
       return undefined;
     }

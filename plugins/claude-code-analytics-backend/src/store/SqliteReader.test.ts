@@ -1,10 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { openSqliteFile } from '../__testUtils__/openSqliteFile';
 import { readOnConnection, SqliteQuery, SqliteReader } from './SqliteReader';
-import { tuneSqlite } from './tuneSqlite';
 
 jest.setTimeout(60_000);
 
@@ -32,19 +29,13 @@ async function turnsDuring<T>(work: () => Promise<T>) {
 }
 
 describe('SqliteReader', () => {
-  let directory: string;
   let knex: Knex;
+  let remove: () => Promise<void>;
   let reader: SqliteReader | undefined;
   const logger = mockServices.logger.mock();
 
   beforeEach(async () => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cca-reader-'));
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(directory, 'analytics.sqlite') },
-      useNullAsDefault: true,
-    });
-    await tuneSqlite(knex);
+    ({ knex, remove } = await openSqliteFile('cca-reader-'));
     await knex.schema.createTable('rows', table => {
       table.integer('id').primary();
       table.string('text');
@@ -58,8 +49,7 @@ describe('SqliteReader', () => {
 
   afterEach(async () => {
     await reader?.stop();
-    await knex.destroy();
-    fs.rmSync(directory, { recursive: true, force: true });
+    await remove();
     jest.clearAllMocks();
   });
 

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
-import { resolveSqliteDriver, sqliteFileOf } from './sqliteThread';
+import { startSqliteThread } from './sqliteThread';
 import { SQLITE_CACHE_KIB, SQLITE_MMAP_BYTES } from './tuneSqlite';
 
 /** A query and its bindings. */
@@ -125,17 +125,6 @@ export class SqliteReader {
     logger: LoggerService;
   }): Promise<SqliteReader | undefined> {
     const { knex, logger } = options;
-    const filename = sqliteFileOf(knex);
-    if (!filename) {
-      return undefined;
-    }
-    const driver = resolveSqliteDriver();
-    if (!driver) {
-      logger.warn(
-        'SQLite rollups read on the event loop: better-sqlite3 could not be resolved for the reading thread',
-      );
-      return undefined;
-    }
     const safeIntegers =
       (
         knex.client as {
@@ -143,38 +132,33 @@ export class SqliteReader {
         }
       ).connectionSettings?.options?.safeIntegers === true;
     const reading = new SharedArrayBuffer(4);
-    const worker = new Worker(THREAD, {
-      eval: true,
-      workerData: {
-        driver,
-        filename,
+    const thread = startSqliteThread({
+      knex,
+      logger,
+      code: THREAD,
+      data: {
         safeIntegers,
         cacheKib: SQLITE_CACHE_KIB,
         mmapBytes: SQLITE_MMAP_BYTES,
         kept: THREAD_STATEMENTS_KEPT,
         reading,
       },
+      unavailable:
+        'SQLite rollups read on the event loop: better-sqlite3 could not be resolved for the reading thread',
     });
+    if (!thread) {
+      return undefined;
+    }
+    const { worker } = thread;
     const reader = new SqliteReader(knex, logger, worker, reading);
-    const ready = await new Promise<boolean>(resolve => {
-      worker.on('message', message => {
-        if (message.type === 'ready') {
-          resolve(true);
-        } else {
-          reader.answered(message);
-        }
-      });
-      worker.once('error', error => {
-        reader.lost(`the reading thread failed: ${error}`);
-        resolve(false);
-      });
-      worker.once('exit', code => {
-        reader.lost(`the reading thread exited (${code})`);
-        resolve(false);
-      });
-    });
-    // Shutdown stops it; it does not keep the process alive by itself.
-    worker.unref();
+    worker.on('message', message => reader.answered(message));
+    worker.once('error', error =>
+      reader.lost(`the reading thread failed: ${error}`),
+    );
+    worker.once('exit', code =>
+      reader.lost(`the reading thread exited (${code})`),
+    );
+    const ready = await thread.ready;
     return ready ? reader : undefined;
   }
 
