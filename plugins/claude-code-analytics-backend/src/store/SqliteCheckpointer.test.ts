@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { openSqliteFile } from '../__testUtils__/openSqliteFile';
-import { SqliteCheckpointer } from './SqliteCheckpointer';
+import { CheckpointReport, SqliteCheckpointer } from './SqliteCheckpointer';
 
 jest.setTimeout(60_000);
 
@@ -55,6 +55,9 @@ describe('SqliteCheckpointer', () => {
         );
       }
     });
+    // Between writes the event loop turns, as a server's does between requests (the writes
+    // themselves only wait for promises): the thread's messages are handled there.
+    await new Promise(resolve => setImmediate(resolve));
   };
 
   it('checkpoints the log from a thread while the main connection never does', async () => {
@@ -109,6 +112,123 @@ describe('SqliteCheckpointer', () => {
     // Started over around the limit: the file never held five times as many frames of 4 KiB.
     expect(largestLogFile).toBeGreaterThan(0);
     expect(largestLogFile).toBeLessThan(5 * restartFrames * 4096);
+    await checkpointer!.stop();
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it('starts the log over with the main connection held, so that writers never wait for the lock on the event loop', async () => {
+    const logger = mockServices.logger.mock();
+    const checkpointer = await SqliteCheckpointer.start({
+      knex,
+      logger,
+      intervalMs: 20,
+      restartFrames: 1000,
+    });
+    const restarts: CheckpointReport[] = [];
+    const stopListening = checkpointer!.onReport(report => {
+      if (report.restartMs !== undefined) {
+        restarts.push(report);
+      }
+    });
+    // The thread's messages: while it holds the main connection ('pause' to 'resume'), a query
+    // waits for the connection and the event loop goes on.
+    const worker = (
+      checkpointer as unknown as {
+        worker: { on(event: 'message', listener: (m: any) => void): void };
+      }
+    ).worker;
+    const holds: { queryAfterResume: Promise<boolean>; turned: boolean }[] = [];
+    let resumed = () => {};
+    worker.on('message', message => {
+      if (message?.type === 'pause') {
+        const hold = {
+          turned: false,
+          queryAfterResume: Promise.resolve(false),
+        };
+        let resumedYet = false;
+        resumed = () => {
+          resumedYet = true;
+        };
+        setImmediate(() => {
+          hold.turned = !resumedYet;
+        });
+        hold.queryAfterResume = knex('rows')
+          .count({ n: '*' })
+          .then(() => resumedYet);
+        holds.push(hold);
+      } else if (message?.type === 'resume') {
+        resumed();
+      }
+    });
+    for (let from = 0; from < 60_000; from += 100) {
+      await write(from, 100);
+    }
+    // The reports sent while the writes held the event loop arrive.
+    await new Promise(resolve => setTimeout(resolve, 200));
+    stopListening();
+    expect((await knex('rows').count({ n: '*' }))[0].n).toBe(60_000);
+
+    expect(restarts.length).toBeGreaterThan(0);
+    for (const report of restarts) {
+      // The main connection was held, the rest copied before the RESTART: it copied nothing while
+      // holding the write lock.
+      expect(report).toMatchObject({ heldWriters: true, restartCopied: 0 });
+    }
+    expect(checkpointer!.restarts).toBeGreaterThan(0);
+    expect(holds.length).toBeGreaterThanOrEqual(restarts.length);
+    const queriesAfterResume = await Promise.all(
+      holds.map(hold => hold.queryAfterResume),
+    );
+    expect(queriesAfterResume.filter(Boolean).length).toBeGreaterThanOrEqual(
+      restarts.length,
+    );
+    // (A hold can be shorter than a turn of the event loop: nothing left to copy.)
+    expect(holds.some(hold => hold.turned)).toBe(true);
+    await checkpointer!.stop();
+    expect(logger.error).not.toHaveBeenCalled();
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('takes its request back when the main connection stays busy, and the connection is not kept', async () => {
+    const logger = mockServices.logger.mock();
+    const checkpointer = await SqliteCheckpointer.start({
+      knex,
+      logger,
+      intervalMs: 20,
+      restartFrames: 1000,
+    });
+    const restarts: CheckpointReport[] = [];
+    const stopListening = checkpointer!.onReport(report => {
+      if (report.restartMs !== undefined) {
+        restarts.push(report);
+      }
+    });
+    // Past the limit, then a transaction holds the connection (and the write lock) for longer
+    // than the thread waits for it.
+    await write(0, 20_000);
+    await knex.transaction(async tx => {
+      await tx('rows').insert({ id: 20_000, text: 'held' });
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    });
+    const given = restarts.filter(report => !report.heldWriters);
+    expect(given.length).toBeGreaterThan(0);
+    // The RESTART without the connection held found the write lock taken and gave up.
+    expect(given.every(report => !report.restarted)).toBe(true);
+
+    // The requests taken back do not leave the connection held: queries run, and the log is
+    // started over later with the connection held.
+    const started = Date.now();
+    expect((await knex('rows').count({ n: '*' }))[0].n).toBe(20_001);
+    expect(Date.now() - started).toBeLessThan(500);
+    for (
+      let i = 0;
+      i < 200 && !restarts.some(r => r.heldWriters && r.restarted);
+      i++
+    ) {
+      await write(21_000 + i * 100, 100);
+    }
+    stopListening();
+    expect(restarts.some(r => r.heldWriters && r.restarted)).toBe(true);
     await checkpointer!.stop();
     expect(logger.error).not.toHaveBeenCalled();
   });

@@ -12,6 +12,10 @@ const RESTART_FRAMES = 10_000;
 const RESTART_LEFT_FRAMES = 200;
 /** How long the thread waits for the writer and readers to let it start the log over. */
 const RESTART_WAIT_MS = 20;
+/** How long the thread waits for the main thread to hold its connection before it starts the log over. */
+const PAUSE_WAIT_MS = 250;
+/** How long the main thread holds its connection for the thread at most. */
+const HOLD_LIMIT_MS = 1000;
 
 /**
  * The thread: its own connection to the database file, and a PASSIVE checkpoint every interval
@@ -26,10 +30,21 @@ const RESTART_WAIT_MS = 20;
  * page read searches an index of the log that grows with it). So once the log has grown past
  * `RESTART_FRAMES`, the thread copies what was appended meanwhile with a few more passive
  * checkpoints, and when at most `RESTART_LEFT_FRAMES` are left and the reading thread (SqliteReader,
- * which flags its reads in `reading`) is not reading, a RESTART checkpoint copies the rest and waits
- * for readers of older snapshots, holding writers back meanwhile (`RESTART_WAIT_MS` of waiting at
- * most, then it gives up until the next interval), so that the next commit starts the log over;
- * the main connection then cuts the file back to its `journal_size_limit`.
+ * which flags its reads in `reading`) is not reading, it starts the log over with a RESTART
+ * checkpoint, which copies the rest and waits for readers of older snapshots while it holds the
+ * write lock (`RESTART_WAIT_MS` of waiting at most, then it gives up until the next interval); the
+ * next commit starts writing the log from its start and the main connection cuts the file back to
+ * its `journal_size_limit`.
+ *
+ * Writers wait for the write lock synchronously, on the event loop: a RESTART that copied the
+ * frames appended since the last passive checkpoint and synced them into the file held every
+ * request for 25 to 208 ms, every two seconds of the OTLP benchmark. So before it, the thread asks
+ * the main thread to hold its connection (the `pause` flag in shared memory and a message: 1 asked,
+ * 2 held, 0 neither): once held, no statement can run on it (queries wait for the connection, the
+ * event loop goes on), the thread copies what is left with one more passive checkpoint, and the
+ * RESTART finds nothing to copy or sync. If the main thread does not take the connection within
+ * `PAUSE_WAIT_MS` (a long transaction), the thread takes back its request and runs the RESTART
+ * without it.
  */
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -37,19 +52,46 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.filename, { fileMustExist: true, timeout: workerData.restartWaitMs });
 db.pragma('synchronous = NORMAL');
 const reading = workerData.reading ? new Int32Array(workerData.reading) : undefined;
+const pause = new Int32Array(workerData.pause);
 const left = result => result.log - result.checkpointed;
+// True once the main thread holds its connection; false if it did not within the wait (the request
+// is then taken back: whichever of the two comes first decides).
+const holdWriters = () => {
+  Atomics.store(pause, 0, 1);
+  parentPort.postMessage({ type: 'pause' });
+  Atomics.wait(pause, 0, 1, workerData.pauseWaitMs);
+  return Atomics.compareExchange(pause, 0, 1, 0) === 2;
+};
+const releaseWriters = () => {
+  Atomics.store(pause, 0, 0);
+  parentPort.postMessage({ type: 'resume' });
+};
 const timer = setInterval(() => {
+  let held = false;
   try {
     let [result] = db.pragma('wal_checkpoint(PASSIVE)');
     let restartMs;
+    let restartCopied;
+    let heldWriters;
     if (result.log >= workerData.restartFrames) {
       for (let pass = 0; pass < 4 && left(result) > workerData.leftFrames; pass++) {
         [result] = db.pragma('wal_checkpoint(PASSIVE)');
       }
       if (left(result) <= workerData.leftFrames && !(reading && Atomics.load(reading, 0) > 0)) {
+        held = holdWriters();
+        heldWriters = held;
         const started = performance.now();
+        if (held) {
+          [result] = db.pragma('wal_checkpoint(PASSIVE)');
+        }
+        const copied = result.checkpointed;
         [result] = db.pragma('wal_checkpoint(RESTART)');
         restartMs = performance.now() - started;
+        restartCopied = result.checkpointed - copied;
+        if (held) {
+          held = false;
+          releaseWriters();
+        }
       }
     }
     parentPort.postMessage({
@@ -59,9 +101,15 @@ const timer = setInterval(() => {
       checkpointed: result.checkpointed,
       restarted: restartMs !== undefined && result.busy === 0,
       restartMs,
+      restartCopied,
+      heldWriters,
     });
   } catch (error) {
     parentPort.postMessage({ type: 'error', message: String(error) });
+  } finally {
+    if (held) {
+      releaseWriters();
+    }
   }
 }, workerData.intervalMs);
 parentPort.on('message', message => {
@@ -84,6 +132,13 @@ export type CheckpointReport = {
   restarted: boolean;
   /** How long the attempt to start the log over held writers back, if one was made. */
   restartMs?: number;
+  /** Frames the RESTART checkpoint itself copied, with the write lock held, if one was made. */
+  restartCopied?: number;
+  /**
+   * The main thread held its connection for the attempt (writers waited without holding the
+   * event loop), if one was made.
+   */
+  heldWriters?: boolean;
 };
 
 /**
@@ -105,6 +160,8 @@ export class SqliteCheckpointer {
   private took = false;
   private lastReport: CheckpointReport | undefined;
   private restartCount = 0;
+  /** Lets the main connection go once the thread is done with it, while the main thread holds it. */
+  private releaseHeld: (() => void) | undefined;
   private readonly reportListeners = new Set<
     (report: CheckpointReport) => void
   >();
@@ -113,6 +170,8 @@ export class SqliteCheckpointer {
     private readonly knex: Knex,
     private readonly logger: LoggerService,
     private readonly worker: Worker,
+    /** 1: the thread asks the main thread to hold its connection; 2: held; 0: neither. */
+    private readonly pause: Int32Array,
   ) {}
 
   /**
@@ -129,6 +188,7 @@ export class SqliteCheckpointer {
     restartFrames?: number;
   }): Promise<SqliteCheckpointer | undefined> {
     const { knex, logger } = options;
+    const pause = new SharedArrayBuffer(4);
     const thread = startSqliteThread({
       knex,
       logger,
@@ -142,6 +202,8 @@ export class SqliteCheckpointer {
         ),
         reading: options.reading,
         restartWaitMs: RESTART_WAIT_MS,
+        pause,
+        pauseWaitMs: PAUSE_WAIT_MS,
       },
       unavailable:
         'SQLite checkpoints run on commit: better-sqlite3 could not be resolved for the checkpoint thread',
@@ -150,10 +212,25 @@ export class SqliteCheckpointer {
       return undefined;
     }
     const { worker } = thread;
-    const checkpointer = new SqliteCheckpointer(knex, logger, worker);
+    const checkpointer = new SqliteCheckpointer(
+      knex,
+      logger,
+      worker,
+      new Int32Array(pause),
+    );
     worker.on('message', message => {
       if (message.type === 'checkpoint') {
         checkpointer.reported(message);
+      } else if (message.type === 'pause') {
+        checkpointer
+          .holdConnection()
+          .catch(error =>
+            logger.warn(
+              `SQLite connection not let go after a checkpoint: ${error}`,
+            ),
+          );
+      } else if (message.type === 'resume') {
+        checkpointer.releaseHeld?.();
       } else if (message.type === 'error') {
         logger.warn(`SQLite checkpoint failed: ${message.message}`);
       }
@@ -166,6 +243,7 @@ export class SqliteCheckpointer {
     });
     worker.once('exit', code => {
       checkpointer.exited = true;
+      checkpointer.releaseHeld?.();
       if (!checkpointer.stopped) {
         logger.error(
           `SQLite checkpoints run on commit again: the checkpoint thread exited (${code})`,
@@ -197,14 +275,21 @@ export class SqliteCheckpointer {
     return this.lastReport;
   }
 
+  /** Calls `listener` with every checkpoint report until the returned function is called. */
+  onReport(listener: (report: CheckpointReport) => void): () => void {
+    this.reportListeners.add(listener);
+    return () => {
+      this.reportListeners.delete(listener);
+    };
+  }
+
   /** Resolves with the next checkpoint report (for tests and benchmarks). */
   nextReport(): Promise<CheckpointReport> {
     return new Promise(resolve => {
-      const listener = (report: CheckpointReport) => {
-        this.reportListeners.delete(listener);
+      const stop = this.onReport(report => {
+        stop();
         resolve(report);
-      };
-      this.reportListeners.add(listener);
+      });
     });
   }
 
@@ -222,6 +307,44 @@ export class SqliteCheckpointer {
     await this.restoreAutocheckpoint();
   }
 
+  /**
+   * Holds the main connection for the thread while it starts the log over: taken when the
+   * statements before have run (the pool's one connection), so none runs meanwhile and nothing
+   * waits on the event loop; let go when the thread says so, when it exits, or after
+   * `HOLD_LIMIT_MS`. If the thread took its request back before the connection was free, the
+   * connection is let go at once.
+   */
+  private async holdConnection() {
+    let connection: unknown;
+    try {
+      connection = await this.knex.client.acquireConnection();
+    } catch (error) {
+      // The database is being closed (shutdown): the thread stops waiting by itself.
+      this.logger.debug(
+        `SQLite connection not held for a checkpoint: ${error}`,
+      );
+      return;
+    }
+    try {
+      if (Atomics.compareExchange(this.pause, 0, 1, 2) !== 1) {
+        return;
+      }
+      Atomics.notify(this.pause, 0);
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>(resolve => {
+        this.releaseHeld = resolve;
+        timer = setTimeout(resolve, HOLD_LIMIT_MS);
+        if (this.exited) {
+          resolve();
+        }
+      });
+      clearTimeout(timer);
+      this.releaseHeld = undefined;
+    } finally {
+      await this.knex.client.releaseConnection(connection);
+    }
+  }
+
   private reported(report: CheckpointReport) {
     this.lastReport = report;
     if (report.restarted) {
@@ -231,7 +354,9 @@ export class SqliteCheckpointer {
       this.logger.debug(
         `SQLite write-ahead log of ${report.log} frames ${
           report.restarted ? 'started over' : 'not started over (busy)'
-        }; writers held back ${report.restartMs.toFixed(1)} ms`,
+        }; writers held back ${report.restartMs.toFixed(1)} ms${
+          report.heldWriters ? ' off the event loop' : ''
+        }, ${report.restartCopied} frames copied by the restart`,
       );
     }
     for (const listener of [...this.reportListeners]) {
