@@ -1,0 +1,124 @@
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { insertRows } from './insertRows';
+import { isSqlite } from './isSqlite';
+import { toNumber } from './tables';
+
+jest.setTimeout(60_000);
+
+async function createTable(knex: Knex) {
+  await knex.schema.createTable('totals', table => {
+    table.string('user_ref').notNullable();
+    table.string('date').notNullable();
+    table.bigInteger('tokens').notNullable();
+    table.primary(['user_ref', 'date']);
+  });
+}
+
+const rows = (count: number, tokens: (i: number) => number) =>
+  Array.from({ length: count }, (_, i) => ({
+    user_ref: `user:default/u${String(i).padStart(4, '0')}`,
+    date: '2026-11-25',
+    tokens: tokens(i),
+  }));
+
+const readAll = async (knex: Knex) =>
+  (await knex('totals').select().orderBy('user_ref')).map(stored => ({
+    ...stored,
+    tokens: toNumber(stored.tokens),
+  }));
+
+/** The inserts run while `fn` runs, with the rows each one holds. */
+async function insertsDuring(knex: Knex, fn: () => Promise<unknown>) {
+  const inserts: Array<{ sql: string; rows: number }> = [];
+  const listener = (query: { sql: string }) => {
+    if (/^\s*insert/i.test(query.sql)) {
+      inserts.push({
+        sql: query.sql,
+        // Placeholders: ? on SQLite, $1 on PostgreSQL.
+        rows:
+          query.sql.match(/\((\?|\$\d+), (\?|\$\d+), (\?|\$\d+)\)/g)?.length ??
+          0,
+      });
+    }
+  };
+  knex.on('query', listener);
+  try {
+    await fn();
+  } finally {
+    knex.removeListener('query', listener);
+  }
+  return inserts;
+}
+
+describe('insertRows', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'inserts and upserts every row once, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await createTable(knex);
+      await insertRows(
+        knex,
+        'totals',
+        rows(37, i => i),
+      );
+      expect(await readAll(knex)).toEqual(rows(37, i => i));
+
+      // Added to the stored totals on a conflict, new rows inserted: 37 stored, 45 sent.
+      await insertRows(
+        knex,
+        'totals',
+        rows(45, i => 1000 + i),
+        { onConflict: ['user_ref', 'date'], add: ['tokens'] },
+      );
+      expect(await readAll(knex)).toEqual(
+        rows(45, i => (i < 37 ? i : 0) + 1000 + i),
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'writes rows of any count with the few statements SQLite keeps prepared, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await createTable(knex);
+      const sqlTexts = new Set<string>();
+      let stored = 0;
+      for (let count = 1; count <= 100; count++) {
+        const inserts = await insertsDuring(knex, () =>
+          insertRows(
+            knex,
+            'totals',
+            rows(count, () => count),
+            { onConflict: ['user_ref', 'date'], add: ['tokens'] },
+          ),
+        );
+        inserts.forEach(insert => sqlTexts.add(insert.sql));
+        // On SQLite powers of two, the largest first (37 rows as 32, 4 and 1): the bits of the
+        // count; on PostgreSQL one statement.
+        const bits = [64, 32, 16, 8, 4, 2, 1].filter(bit => count & bit);
+        expect(inserts.map(insert => insert.rows)).toEqual(
+          isSqlite(knex) ? bits : [count],
+        );
+        stored += count;
+      }
+      // Every count from 1 to 100 with seven statements (1, 2, 4, ... 64 rows) on SQLite; one
+      // statement per count on PostgreSQL, which does not keep them.
+      expect(sqlTexts.size).toBe(isSqlite(knex) ? 7 : 100);
+      // user u0000 got every round's count added, u0099 only the last one's.
+      const all = await readAll(knex);
+      expect(all).toHaveLength(100);
+      expect(all[0].tokens).toBe(5050);
+      expect(all[99].tokens).toBe(100);
+      expect(all.reduce((sum, row) => sum + row.tokens, 0)).toBe(
+        Array.from({ length: 100 }, (_, i) => (i + 1) * (i + 1)).reduce(
+          (sum, n) => sum + n,
+          0,
+        ),
+      );
+      expect(stored).toBe(5050);
+    },
+  );
+});
