@@ -143,6 +143,9 @@ type StatementTotals = {
   longest: number;
 };
 
+/** How the profile names the preparing of a statement (followed by the statement). */
+const PREPARING = '(preparing) ';
+
 /** With --sql-profile: the statements that took the most time in total, printed at the end. */
 function profileQueries(knex: Knex) {
   const started = new Map<string, bigint>();
@@ -233,14 +236,31 @@ function timeSqliteStatements(
       Array.isArray(args[0]) ? args[0].length : args.length,
     ]);
   }
-  // Before the connection is opened: the kept statements wrap the prepare it has then.
-  wrap(Database.prototype, 'prepare', () => ['(preparing statements)', 0]);
+  // Before the connection is opened: the kept statements wrap the prepare it has then. Named by
+  // the statement prepared, so that the profile shows which statements miss the kept ones.
+  wrap(Database.prototype, 'prepare', (_self, args) => [
+    `${PREPARING}${String(args[0])}`,
+    0,
+  ]);
 }
 
 function printer(measure: string, totals: Map<string, StatementTotals>) {
   return {
     print(section: string) {
-      const all = [...totals.values()];
+      // The preparing of statements as one line; by statement in a list of its own below.
+      const prepared = [...totals].filter(([sql]) => sql.startsWith(PREPARING));
+      const statements = new Map(
+        [...totals].filter(([sql]) => !sql.startsWith(PREPARING)),
+      );
+      if (prepared.length > 0) {
+        statements.set('(preparing statements)', {
+          ms: prepared.reduce((sum, [, total]) => sum + total.ms, 0),
+          count: prepared.reduce((sum, [, total]) => sum + total.count, 0),
+          bindings: 0,
+          longest: Math.max(...prepared.map(([, total]) => total.longest)),
+        });
+      }
+      const all = [...statements.values()];
       console.log(
         `SQL profile (${measure}), ${section}: ${all
           .reduce((sum, total) => sum + total.ms, 0)
@@ -249,7 +269,7 @@ function printer(measure: string, totals: Map<string, StatementTotals>) {
           0,
         )} statements`,
       );
-      for (const [sql, { ms, count, bindings, longest }] of [...totals]
+      for (const [sql, { ms, count, bindings, longest }] of [...statements]
         .sort((a, b) => b[1].ms - a[1].ms)
         .slice(0, 25)) {
         console.log(
@@ -263,7 +283,7 @@ function printer(measure: string, totals: Map<string, StatementTotals>) {
       console.log(
         `  the longest single statements (each holds the event loop on SQLite):`,
       );
-      for (const [sql, { count, longest }] of [...totals]
+      for (const [sql, { count, longest }] of [...statements]
         .sort((a, b) => b[1].longest - a[1].longest)
         .slice(0, 8)) {
         console.log(
@@ -271,6 +291,20 @@ function printer(measure: string, totals: Map<string, StatementTotals>) {
             7,
           )}x ${sql}`,
         );
+      }
+      if (prepared.length > 0) {
+        console.log(
+          `  the statements prepared most (not among the kept statements; lists of other lengths are other statements):`,
+        );
+        for (const [sql, { ms, count }] of prepared
+          .sort((a, b) => b[1].ms - a[1].ms)
+          .slice(0, 8)) {
+          console.log(
+            `${ms.toFixed(0).padStart(8)} ms ${String(count).padStart(
+              7,
+            )}x ${sql.slice(PREPARING.length)}`,
+          );
+        }
       }
       totals.clear();
     },
