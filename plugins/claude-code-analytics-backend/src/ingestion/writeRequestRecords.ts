@@ -5,6 +5,7 @@ import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
 import { addRequestTotals, lockSessionWrites } from './sessionTotals';
 import { toNumber } from '../store/tables';
+import { whereValuesIn } from '../store/whereKeysIn';
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { PricingOptions } from './PricingOptions';
 import { readUtcTimestamp } from './readUtcTimestamp';
@@ -145,9 +146,11 @@ export async function storeRequestRecords(
     await lockSessionWrites(tx);
     const stored = new Map<string, SessionRequestRow>();
     for (const chunk of chunked([...incoming.keys()], 300)) {
-      const existing: SessionRequestRow[] = await tx('session_requests')
-        .select()
-        .whereIn('request_key', chunk);
+      const existing: SessionRequestRow[] = await whereValuesIn(
+        tx('session_requests').select(),
+        'request_key',
+        chunk,
+      );
       for (const row of existing) {
         affected.set(sessionGroupKey(row), row);
         stored.set(row.request_key, row);

@@ -17,7 +17,7 @@ import {
 import { normalizeIdentity, normalizeRepository } from './normalizeIdentity';
 import { PricingOptions } from './PricingOptions';
 import { UsageDay } from './types';
-import { whereKeysIn } from '../store/whereKeysIn';
+import { whereKeysIn, whereValuesIn } from '../store/whereKeysIn';
 
 const RAW_KEY_COLUMNS = [
   'source',
@@ -204,9 +204,11 @@ export async function writeUsageDays(
 
     const userByIdentity = new Map<string, string>();
     for (const chunk of chunked(identities, 500)) {
-      const rows = await tx('user_identities')
-        .select('identity', 'user_ref')
-        .whereIn('identity', chunk);
+      const rows = await whereValuesIn(
+        tx('user_identities').select('identity', 'user_ref'),
+        'identity',
+        chunk,
+      );
       for (const row of rows) {
         userByIdentity.set(row.identity, row.user_ref);
       }

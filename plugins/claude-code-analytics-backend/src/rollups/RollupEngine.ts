@@ -13,6 +13,7 @@ import {
   SqliteQuery,
 } from '../store/SqliteReader';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
+import { whereValuesIn } from '../store/whereKeysIn';
 import {
   ACTIVITY_COLUMNS,
   FACT_KEY,
@@ -315,9 +316,11 @@ export class RollupEngine {
     userRefs: string[],
   ) {
     const userOfIdentity = new Map<string, string>();
-    for (const row of await tx('user_identities')
-      .select('identity', 'user_ref')
-      .whereIn('user_ref', userRefs)) {
+    for (const row of await whereValuesIn(
+      tx('user_identities').select('identity', 'user_ref'),
+      'user_ref',
+      userRefs,
+    )) {
       userOfIdentity.set(row.identity, row.user_ref);
     }
     const identities = [...userOfIdentity.keys()];
@@ -329,7 +332,10 @@ export class RollupEngine {
     const repositories = new Set<string>();
     for (const chunk of chunked(identities, USERS_PER_STATEMENT)) {
       const load = (table: string) =>
-        tx(table).select().whereIn('identity', chunk).where('date', date);
+        whereValuesIn(tx(table).select(), 'identity', chunk).where(
+          'date',
+          date,
+        );
       for (const row of await load('usage_activity_daily')) {
         raw.get(userOfIdentity.get(row.identity)!)!.activity.push(row);
       }
@@ -340,9 +346,11 @@ export class RollupEngine {
         raw.get(userOfIdentity.get(row.identity)!)!.tools.push(row);
       }
       // Merged pull requests around the day weigh the estimated attribution.
-      for (const pr of await tx('pull_requests')
-        .select('author', 'repository')
-        .whereIn('author', chunk)
+      for (const pr of await whereValuesIn(
+        tx('pull_requests').select('author', 'repository'),
+        'author',
+        chunk,
+      )
         .whereNotNull('merged_date')
         .whereBetween('merged_date', [
           shiftDay(date, -ATTRIBUTION_WINDOW_DAYS),
@@ -362,9 +370,11 @@ export class RollupEngine {
     }
     const componentsOf = new Map<string, string[]>();
     for (const chunk of chunked([...repositories], 300)) {
-      for (const row of await tx('repository_components')
-        .select('repository', 'component_ref')
-        .whereIn('repository', chunk)) {
+      for (const row of await whereValuesIn(
+        tx('repository_components').select('repository', 'component_ref'),
+        'repository',
+        chunk,
+      )) {
         componentsOf.set(row.repository, [
           ...(componentsOf.get(row.repository) ?? []),
           row.component_ref,
@@ -375,7 +385,10 @@ export class RollupEngine {
     // The facts stored now: their scopes' entities are recomputed too (a scope the user no longer
     // has loses the user's share), and only what changes is written (replaceRows).
     const stored = async (table: string) =>
-      tx(table).select().whereIn('user_ref', userRefs).where('date', date);
+      whereValuesIn(tx(table).select(), 'user_ref', userRefs).where(
+        'date',
+        date,
+      );
     const storedFacts = await stored('usage_facts');
     const storedModelFacts = await stored('usage_model_facts');
     const storedToolFacts = await stored('usage_tool_facts');
@@ -457,9 +470,11 @@ export class RollupEngine {
 
     const entities = new Set<string>();
     for (const chunk of chunked([...touched], 300)) {
-      for (const row of await tx('entity_scopes')
-        .select('entity_ref')
-        .whereIn('scope_ref', chunk)) {
+      for (const row of await whereValuesIn(
+        tx('entity_scopes').select('entity_ref'),
+        'scope_ref',
+        chunk,
+      )) {
         entities.add(row.entity_ref);
       }
     }
