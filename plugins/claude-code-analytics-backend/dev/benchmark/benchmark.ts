@@ -1008,6 +1008,8 @@ function printReport(
           'errors / dropped / 503s retried',
           'api requests sent / stored',
           'event loop delay p99 / max ms',
+          'lines in the adoption API every 5 s / at the end, of sent',
+          'all visible after the end',
           'bare HTTP server: answered/s, p99 ms, errors + dropped',
         ]);
         for (const f of o.fleets) {
@@ -1025,6 +1027,12 @@ function printReport(
             `${f.eventLoopDelayP99Ms.toFixed(
               0,
             )} / ${f.eventLoopDelayMaxMs.toFixed(0)}`,
+            `${[...f.linesVisibleDuring, f.linesVisibleAtEnd].join(', ')} of ${
+              f.sentLines
+            }`,
+            Number.isNaN(f.visibleMs)
+              ? 'not within 60 s'
+              : `${f.visibleMs.toFixed(0)} ms`,
             f.bare
               ? `${f.bare.achieved.toFixed(0)}, ${f.bare.p99.toFixed(1)}, ${
                   f.bare.errors

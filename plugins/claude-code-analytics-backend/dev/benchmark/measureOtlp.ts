@@ -70,6 +70,13 @@ export type FleetFigures = {
   storedRequests: number;
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
+  /** Lines added the fleet's answered exports carried, and how many the root's card showed. */
+  sentLines: number;
+  /** Every 5 s of the run: rollups under the fleet's load (near real time). */
+  linesVisibleDuring: number[];
+  linesVisibleAtEnd: number;
+  /** From the fleet's end until the root's card showed every line (NaN: not within 60 s). */
+  visibleMs: number;
   /** The same fleet against the bare HTTP server. */
   bare?: { achieved: number; p99: number; errors: number };
 };
@@ -487,40 +494,64 @@ export async function measureOtlp(options: {
     const response = await fetchRetryingOnce(url, { headers: options.headers });
     return (await response.json()).linesAdded as number;
   };
-  const linesBefore = await rootLinesToday();
+
+  /**
+   * Runs a load while sampling the root's lines every 5 s (one card request each, on the
+   * backend's event loop); then how many lines the card showed at its end, and how long after it
+   * the card showed every line the answered exports carried (near real time: the rollups run
+   * after the exports; NaN if not within 60 s).
+   */
+  const withFreshness = async <R extends LoadResult>(
+    runIt: () => Promise<R>,
+    afterRun?: () => Promise<void> | void,
+  ) => {
+    const before = await rootLinesToday();
+    const samples: Array<Promise<number>> = [];
+    const sampling = setInterval(() => {
+      samples.push(
+        rootLinesToday().then(
+          visible => visible - before,
+          () => NaN,
+        ),
+      );
+    }, 5000);
+    const result = await runIt().finally(() => clearInterval(sampling));
+    const linesVisibleDuring = await Promise.all(samples);
+    const ended = Date.now();
+    const linesVisibleAtEnd = (await rootLinesToday()) - before;
+    await afterRun?.();
+    const sentLines = result.metricsSent * templates.linesPerMetrics;
+    let visibleMs = NaN;
+    for (let attempt = 0; attempt < 600; attempt++) {
+      if ((await rootLinesToday()) === before + sentLines) {
+        visibleMs = Date.now() - ended;
+        break;
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    return {
+      result,
+      sentLines,
+      linesVisibleDuring,
+      linesVisibleAtEnd,
+      visibleMs,
+    };
+  };
 
   options.log(`OTLP: ${options.clients} clients against the backend`);
   await options.onLoadStart?.();
-  // The root's lines every 5 s of the run (one card request each, on the backend's event loop).
-  const samples: Array<Promise<number>> = [];
-  const sampling = setInterval(() => {
-    samples.push(
-      rootLinesToday().then(
-        lines => lines - linesBefore,
-        () => NaN,
-      ),
-    );
-  }, 5000);
-  const load = await runLoad({ ...workerData, url: options.url }).finally(() =>
-    clearInterval(sampling),
+  const {
+    result: load,
+    sentLines,
+    linesVisibleDuring,
+    linesVisibleAtEnd,
+    visibleMs,
+  } = await withFreshness(
+    () => runLoad({ ...workerData, url: options.url }),
+    options.onLoadEnd,
   );
   if (load.errors > 0) {
     options.log(`OTLP: errors ${JSON.stringify(load.errorKinds)}`);
-  }
-  const linesVisibleDuring = await Promise.all(samples);
-  const ended = Date.now();
-  const linesVisibleAtEnd = (await rootLinesToday()) - linesBefore;
-  await options.onLoadEnd?.();
-
-  const sentLines = load.metricsSent * templates.linesPerMetrics;
-  // Near real time: the router runs the rollups after each export; wait until they caught up.
-  let visibleMs = NaN;
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if ((await rootLinesToday()) === linesBefore + sentLines) {
-      visibleMs = Date.now() - ended;
-      break;
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
   }
 
   const storedOf = async (runId: string) => {
@@ -558,13 +589,16 @@ export async function measureOtlp(options: {
           connections: options.fleetConnections ?? 2048,
           url: bareUrl,
         });
-    const fleet = await runLoad({
-      ...workerData,
-      run: fleetRun,
-      rate: offered,
-      connections: options.fleetConnections ?? 2048,
-      url: options.url,
-    });
+    const freshness = await withFreshness(() =>
+      runLoad({
+        ...workerData,
+        run: fleetRun,
+        rate: offered,
+        connections: options.fleetConnections ?? 2048,
+        url: options.url,
+      }),
+    );
+    const fleet = freshness.result;
     if (fleet.errors > 0) {
       options.log(`OTLP: fleet errors ${JSON.stringify(fleet.errorKinds)}`);
     }
@@ -581,6 +615,10 @@ export async function measureOtlp(options: {
       storedRequests: toNumber((await storedOf(fleetRun)).n),
       eventLoopDelayP99Ms: fleet.eventLoopDelayP99Ms,
       eventLoopDelayMaxMs: fleet.eventLoopDelayMaxMs,
+      sentLines: freshness.sentLines,
+      linesVisibleDuring: freshness.linesVisibleDuring,
+      linesVisibleAtEnd: freshness.linesVisibleAtEnd,
+      visibleMs: freshness.visibleMs,
       bare: bareFleet && {
         achieved: rate(bareFleet),
         p99: percentile(bareFleet.latencies, 99),
