@@ -12,7 +12,10 @@ const RESTART_FRAMES = 10_000;
 const RESTART_LEFT_FRAMES = 200;
 /** How long the thread waits for the writer and readers to let it start the log over. */
 const RESTART_WAIT_MS = 20;
-/** How long the thread waits for the main thread to hold its connection before it starts the log over. */
+/**
+ * How long the thread waits for the main thread to hold its connection before it starts the log
+ * over without it.
+ */
 const PAUSE_WAIT_MS = 250;
 /** How long the main thread holds its connection for the thread at most. */
 const HOLD_LIMIT_MS = 1000;
