@@ -168,11 +168,14 @@ describe('SqliteCheckpointer', () => {
     stopListening();
     expect((await knex('rows').count({ n: '*' }))[0].n).toBe(60_000);
 
-    expect(restarts.length).toBeGreaterThan(0);
-    for (const report of restarts) {
-      // The main connection was held, the rest copied before the RESTART: it copied nothing while
-      // holding the write lock.
-      expect(report).toMatchObject({ heldWriters: true, restartCopied: 0 });
+    // The main connection was held (most of the time: a main thread that does not take it within
+    // 250 ms, say during a pause of the garbage collector, makes the thread go on without it), the
+    // rest copied before the RESTART: it copied nothing while holding the write lock.
+    const held = restarts.filter(report => report.heldWriters);
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.length).toBeGreaterThanOrEqual(restarts.length / 2);
+    for (const report of held) {
+      expect(report.restartCopied).toBe(0);
     }
     expect(checkpointer!.restarts).toBeGreaterThan(0);
     expect(holds.length).toBeGreaterThanOrEqual(restarts.length);
@@ -231,6 +234,61 @@ describe('SqliteCheckpointer', () => {
     expect(restarts.some(r => r.heldWriters && r.restarted)).toBe(true);
     await checkpointer!.stop();
     expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it('does not ask for the connection when knex keeps several (holding one would hold no writer back)', async () => {
+    const several = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(directory, 'analytics.sqlite') },
+      useNullAsDefault: true,
+      pool: { min: 1, max: 2 },
+    });
+    const logger = mockServices.logger.mock();
+    try {
+      await several.raw('PRAGMA journal_mode = WAL');
+      const checkpointer = await SqliteCheckpointer.start({
+        knex: several,
+        logger,
+        intervalMs: 20,
+        restartFrames: 1000,
+      });
+      const pauses: unknown[] = [];
+      (
+        checkpointer as unknown as {
+          worker: { on(event: 'message', listener: (m: any) => void): void };
+        }
+      ).worker.on('message', message => {
+        if (message?.type === 'pause') {
+          pauses.push(message);
+        }
+      });
+      const restarts: CheckpointReport[] = [];
+      const stopListening = checkpointer!.onReport(report => {
+        if (report.restartMs !== undefined) {
+          restarts.push(report);
+        }
+      });
+      for (let from = 0; from < 30_000; from += 100) {
+        await several.transaction(async tx => {
+          await tx('rows').insert(
+            Array.from({ length: 100 }, (_, j) => ({
+              id: from + j,
+              text: 'x'.repeat(500),
+            })),
+          );
+        });
+        await new Promise(resolve => setImmediate(resolve));
+      }
+      await new Promise(resolve => setTimeout(resolve, 200));
+      stopListening();
+      expect(restarts.length).toBeGreaterThan(0);
+      expect(restarts.every(report => report.heldWriters === false)).toBe(true);
+      expect(pauses).toEqual([]);
+      await checkpointer!.stop();
+      expect(logger.error).not.toHaveBeenCalled();
+    } finally {
+      await several.destroy();
+    }
   });
 
   it('does not start the log over while the reading thread reads', async () => {

@@ -42,12 +42,12 @@ const HOLD_LIMIT_MS = 1000;
  * Writers wait for the write lock synchronously, on the event loop: a RESTART that copied the
  * frames appended since the last passive checkpoint and synced them into the file held every
  * request for 25 to 208 ms, every two seconds of the OTLP benchmark. So before it, the thread asks
- * the main thread to hold its connection (the `pause` flag in shared memory and a message: 1 asked,
- * 2 held, 0 neither): once held, no statement can run on it (queries wait for the connection, the
- * event loop goes on), the thread copies what is left with one more passive checkpoint, and the
- * RESTART finds nothing to copy or sync. If the main thread does not take the connection within
- * `PAUSE_WAIT_MS` (a long transaction), the thread takes back its request and runs the RESTART
- * without it.
+ * the main thread to hold its connection (a numbered request, in shared memory and a message):
+ * once held, no statement can run on it (queries wait for the connection, the event loop goes on),
+ * the thread copies what is left with one more passive checkpoint, and the RESTART finds nothing
+ * to copy or sync. If the main thread does not take the connection within `PAUSE_WAIT_MS` (a long
+ * transaction), the thread takes back its request and runs the RESTART without it; if the reading
+ * thread began a read meanwhile, it lets the connection go and tries again at the next interval.
  */
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -55,19 +55,27 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.filename, { fileMustExist: true, timeout: workerData.restartWaitMs });
 db.pragma('synchronous = NORMAL');
 const reading = workerData.reading ? new Int32Array(workerData.reading) : undefined;
-const pause = new Int32Array(workerData.pause);
+const pause = workerData.pause ? new Int32Array(workerData.pause) : undefined;
 const left = result => result.log - result.checkpointed;
+// The request's number and its state in one value, so that each side changes it atomically for
+// one request only (see the comment of SqliteCheckpointer.pause).
+let request = 0;
+const flag = state => ((request % 0x10000000) << 2) | state;
 // True once the main thread holds its connection; false if it did not within the wait (the request
 // is then taken back: whichever of the two comes first decides).
 const holdWriters = () => {
-  Atomics.store(pause, 0, 1);
-  parentPort.postMessage({ type: 'pause' });
-  Atomics.wait(pause, 0, 1, workerData.pauseWaitMs);
-  return Atomics.compareExchange(pause, 0, 1, 0) === 2;
+  if (!pause) return false;
+  request += 1;
+  Atomics.store(pause, 0, flag(1));
+  parentPort.postMessage({ type: 'pause', request: flag(0) });
+  Atomics.wait(pause, 0, flag(1), workerData.pauseWaitMs);
+  return Atomics.compareExchange(pause, 0, flag(1), 0) === flag(2);
 };
+// True if the main thread still held its connection (it lets go after a limit).
 const releaseWriters = () => {
-  Atomics.store(pause, 0, 0);
-  parentPort.postMessage({ type: 'resume' });
+  const stillHeld = Atomics.exchange(pause, 0, 0) === flag(2);
+  parentPort.postMessage({ type: 'resume', request: flag(0) });
+  return stillHeld;
 };
 const timer = setInterval(() => {
   let held = false;
@@ -80,20 +88,24 @@ const timer = setInterval(() => {
       for (let pass = 0; pass < 4 && left(result) > workerData.leftFrames; pass++) {
         [result] = db.pragma('wal_checkpoint(PASSIVE)');
       }
-      if (left(result) <= workerData.leftFrames && !(reading && Atomics.load(reading, 0) > 0)) {
+      const readingNow = () => reading && Atomics.load(reading, 0) > 0;
+      if (left(result) <= workerData.leftFrames && !readingNow()) {
         held = holdWriters();
-        heldWriters = held;
-        const started = performance.now();
-        if (held) {
-          [result] = db.pragma('wal_checkpoint(PASSIVE)');
+        // A read begun while the thread waited would hold the RESTART back: next interval.
+        if (!held || !readingNow()) {
+          const started = performance.now();
+          if (held) {
+            [result] = db.pragma('wal_checkpoint(PASSIVE)');
+          }
+          const copied = result.checkpointed;
+          [result] = db.pragma('wal_checkpoint(RESTART)');
+          restartMs = performance.now() - started;
+          restartCopied = result.checkpointed - copied;
+          heldWriters = held;
         }
-        const copied = result.checkpointed;
-        [result] = db.pragma('wal_checkpoint(RESTART)');
-        restartMs = performance.now() - started;
-        restartCopied = result.checkpointed - copied;
         if (held) {
           held = false;
-          releaseWriters();
+          heldWriters = releaseWriters() && heldWriters;
         }
       }
     }
@@ -133,13 +145,16 @@ export type CheckpointReport = {
   checkpointed: number;
   /** The log was wholly copied and the next commit starts it over. */
   restarted: boolean;
-  /** How long the attempt to start the log over held writers back, if one was made. */
+  /**
+   * How long the attempt to start the log over took, from the moment the main thread held its
+   * connection (if it did) until after the RESTART, if one was made.
+   */
   restartMs?: number;
   /** Frames the RESTART checkpoint itself copied, with the write lock held, if one was made. */
   restartCopied?: number;
   /**
-   * The main thread held its connection for the attempt (writers waited without holding the
-   * event loop), if one was made.
+   * The main thread held its connection for the whole attempt (writers waited without holding
+   * the event loop), if one was made.
    */
   heldWriters?: boolean;
 };
@@ -163,8 +178,8 @@ export class SqliteCheckpointer {
   private took = false;
   private lastReport: CheckpointReport | undefined;
   private restartCount = 0;
-  /** Lets the main connection go once the thread is done with it, while the main thread holds it. */
-  private releaseHeld: (() => void) | undefined;
+  /** While the main thread holds its connection: the request and what lets the connection go. */
+  private held: { request: number; release: () => void } | undefined;
   private readonly reportListeners = new Set<
     (report: CheckpointReport) => void
   >();
@@ -173,8 +188,14 @@ export class SqliteCheckpointer {
     private readonly knex: Knex,
     private readonly logger: LoggerService,
     private readonly worker: Worker,
-    /** 1: the thread asks the main thread to hold its connection; 2: held; 0: neither. */
-    private readonly pause: Int32Array,
+    /**
+     * The thread's request to hold the connection: its number times 4 plus its state (1: asked,
+     * 2: held, 3: let go after the limit; 0: no request). Each side changes it with one atomic
+     * compare-and-exchange on the value of one request, so that a late message or a request taken
+     * back cannot be mistaken for another. Undefined when knex's pool has more than one connection
+     * (holding one would hold no writer back).
+     */
+    private readonly pause: Int32Array | undefined,
   ) {}
 
   /**
@@ -191,7 +212,8 @@ export class SqliteCheckpointer {
     restartFrames?: number;
   }): Promise<SqliteCheckpointer | undefined> {
     const { knex, logger } = options;
-    const pause = new SharedArrayBuffer(4);
+    const pool = (knex.client as { pool?: { max?: number } }).pool;
+    const pause = pool?.max === 1 ? new SharedArrayBuffer(4) : undefined;
     const thread = startSqliteThread({
       knex,
       logger,
@@ -219,21 +241,24 @@ export class SqliteCheckpointer {
       knex,
       logger,
       worker,
-      new Int32Array(pause),
+      pause && new Int32Array(pause),
     );
     worker.on('message', message => {
       if (message.type === 'checkpoint') {
         checkpointer.reported(message);
       } else if (message.type === 'pause') {
         checkpointer
-          .holdConnection()
+          .holdConnection(message.request)
           .catch(error =>
             logger.warn(
               `SQLite connection not let go after a checkpoint: ${error}`,
             ),
           );
       } else if (message.type === 'resume') {
-        checkpointer.releaseHeld?.();
+        const held = checkpointer.held;
+        if (held && held.request === message.request) {
+          held.release();
+        }
       } else if (message.type === 'error') {
         logger.warn(`SQLite checkpoint failed: ${message.message}`);
       }
@@ -246,7 +271,7 @@ export class SqliteCheckpointer {
     });
     worker.once('exit', code => {
       checkpointer.exited = true;
-      checkpointer.releaseHeld?.();
+      checkpointer.held?.release();
       if (!checkpointer.stopped) {
         logger.error(
           `SQLite checkpoints run on commit again: the checkpoint thread exited (${code})`,
@@ -311,38 +336,50 @@ export class SqliteCheckpointer {
   }
 
   /**
-   * Holds the main connection for the thread while it starts the log over: taken when the
-   * statements before have run (the pool's one connection), so none runs meanwhile and nothing
-   * waits on the event loop; let go when the thread says so, when it exits, or after
-   * `HOLD_LIMIT_MS`. If the thread took its request back before the connection was free, the
-   * connection is let go at once.
+   * Holds the main connection for the thread's `request` (its number, with the state bits 0)
+   * while it starts the log over: taken when the statements before have run (the pool's one
+   * connection), so none runs meanwhile and nothing waits on the event loop; let go when the
+   * thread says it is done with this request, when it exits, or after `HOLD_LIMIT_MS` (the thread
+   * then learns that the hold ended early). If the thread took the request back before the
+   * connection was free, the connection is let go at once.
    */
-  private async holdConnection() {
+  private async holdConnection(request: number) {
+    const pause = this.pause;
+    if (!pause) {
+      return;
+    }
     let connection: unknown;
     try {
       connection = await this.knex.client.acquireConnection();
     } catch (error) {
-      // The database is being closed (shutdown): the thread stops waiting by itself.
+      // The database is being closed (shutdown), or knex's acquire timeout: the thread has
+      // stopped waiting by then.
       this.logger.debug(
         `SQLite connection not held for a checkpoint: ${error}`,
       );
       return;
     }
     try {
-      if (Atomics.compareExchange(this.pause, 0, 1, 2) !== 1) {
+      if (
+        Atomics.compareExchange(pause, 0, request | 1, request | 2) !==
+        (request | 1)
+      ) {
         return;
       }
-      Atomics.notify(this.pause, 0);
+      Atomics.notify(pause, 0);
       let timer: NodeJS.Timeout | undefined;
       await new Promise<void>(resolve => {
-        this.releaseHeld = resolve;
-        timer = setTimeout(resolve, HOLD_LIMIT_MS);
+        this.held = { request, release: resolve };
+        timer = setTimeout(() => {
+          Atomics.compareExchange(pause, 0, request | 2, request | 3);
+          resolve();
+        }, HOLD_LIMIT_MS);
         if (this.exited) {
           resolve();
         }
       });
       clearTimeout(timer);
-      this.releaseHeld = undefined;
+      this.held = undefined;
     } finally {
       await this.knex.client.releaseConnection(connection);
     }
