@@ -11,6 +11,29 @@ jest.setTimeout(60_000);
 const autocheckpoint = async (knex: Knex) =>
   (await knex.raw('PRAGMA wal_autocheckpoint'))[0].wal_autocheckpoint;
 
+/** The reports of the thread's attempts to start the log over, until `stopListening`. */
+function collectRestarts(checkpointer: SqliteCheckpointer) {
+  const restarts: CheckpointReport[] = [];
+  const stopListening = checkpointer.onReport(report => {
+    if (report.restartMs !== undefined) {
+      restarts.push(report);
+    }
+  });
+  return { restarts, stopListening };
+}
+
+/** The thread's messages (asking for the connection, letting it go), as they arrive. */
+function onThreadMessage(
+  checkpointer: SqliteCheckpointer,
+  listener: (message: any) => void,
+) {
+  (
+    checkpointer as unknown as {
+      worker: { on(event: 'message', listener: (m: any) => void): void };
+    }
+  ).worker.on('message', listener);
+}
+
 /**
  * The first report of a checkpoint that copied a whole log of a big write. Reports sent while the
  * write held the event loop are read first: wait for one made after it.
@@ -124,22 +147,12 @@ describe('SqliteCheckpointer', () => {
       intervalMs: 20,
       restartFrames: 1000,
     });
-    const restarts: CheckpointReport[] = [];
-    const stopListening = checkpointer!.onReport(report => {
-      if (report.restartMs !== undefined) {
-        restarts.push(report);
-      }
-    });
+    const { restarts, stopListening } = collectRestarts(checkpointer!);
     // The thread's messages: while it holds the main connection ('pause' to 'resume'), a query
     // waits for the connection and the event loop goes on.
-    const worker = (
-      checkpointer as unknown as {
-        worker: { on(event: 'message', listener: (m: any) => void): void };
-      }
-    ).worker;
     const holds: { queryAfterResume: Promise<boolean>; turned: boolean }[] = [];
     let resumed = () => {};
-    worker.on('message', message => {
+    onThreadMessage(checkpointer!, message => {
       if (message?.type === 'pause') {
         const hold = {
           turned: false,
@@ -200,12 +213,7 @@ describe('SqliteCheckpointer', () => {
       intervalMs: 20,
       restartFrames: 1000,
     });
-    const restarts: CheckpointReport[] = [];
-    const stopListening = checkpointer!.onReport(report => {
-      if (report.restartMs !== undefined) {
-        restarts.push(report);
-      }
-    });
+    const { restarts, stopListening } = collectRestarts(checkpointer!);
     // Past the limit, then a transaction holds the connection (and the write lock) for longer
     // than the thread waits for it.
     await write(0, 20_000);
@@ -253,21 +261,12 @@ describe('SqliteCheckpointer', () => {
         restartFrames: 1000,
       });
       const pauses: unknown[] = [];
-      (
-        checkpointer as unknown as {
-          worker: { on(event: 'message', listener: (m: any) => void): void };
-        }
-      ).worker.on('message', message => {
+      onThreadMessage(checkpointer!, message => {
         if (message?.type === 'pause') {
           pauses.push(message);
         }
       });
-      const restarts: CheckpointReport[] = [];
-      const stopListening = checkpointer!.onReport(report => {
-        if (report.restartMs !== undefined) {
-          restarts.push(report);
-        }
-      });
+      const { restarts, stopListening } = collectRestarts(checkpointer!);
       for (let from = 0; from < 30_000; from += 100) {
         await several.transaction(async tx => {
           await tx('rows').insert(

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { queriesDuring } from '../__testUtils__/queriesDuring';
 import { insertRows } from './insertRows';
 import { isSqlite } from './isSqlite';
 import { toNumber } from './tables';
@@ -30,25 +31,11 @@ const readAll = async (knex: Knex) =>
 
 /** The inserts run while `fn` runs, with the rows each one holds. */
 async function insertsDuring(knex: Knex, fn: () => Promise<unknown>) {
-  const inserts: Array<{ sql: string; rows: number }> = [];
-  const listener = (query: { sql: string }) => {
-    if (/^\s*insert/i.test(query.sql)) {
-      inserts.push({
-        sql: query.sql,
-        // Placeholders: ? on SQLite, $1 on PostgreSQL.
-        rows:
-          query.sql.match(/\((\?|\$\d+), (\?|\$\d+), (\?|\$\d+)\)/g)?.length ??
-          0,
-      });
-    }
-  };
-  knex.on('query', listener);
-  try {
-    await fn();
-  } finally {
-    knex.removeListener('query', listener);
-  }
-  return inserts;
+  return (await queriesDuring(knex, /^\s*insert/i, fn)).map(({ sql }) => ({
+    sql,
+    // Placeholders: ? on SQLite, $1 on PostgreSQL.
+    rows: sql.match(/\((\?|\$\d+), (\?|\$\d+), (\?|\$\d+)\)/g)?.length ?? 0,
+  }));
 }
 
 describe('insertRows', () => {

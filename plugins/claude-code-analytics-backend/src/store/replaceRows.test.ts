@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { queriesDuring } from '../__testUtils__/queriesDuring';
 import { isPostgres } from './isPostgres';
 import { replaceRows } from './replaceRows';
 import { toNumber } from './tables';
@@ -35,21 +36,8 @@ const readAll = async (knex: Knex) =>
   }));
 
 /** The statements that write (insert, update, delete) while `fn` runs. */
-async function writesDuring(knex: Knex, fn: () => Promise<unknown>) {
-  const writes: Array<{ sql: string; bindings: unknown[] }> = [];
-  const listener = (query: { sql: string; bindings: unknown[] }) => {
-    if (/^\s*(insert|update|delete)/i.test(query.sql)) {
-      writes.push({ sql: query.sql, bindings: query.bindings ?? [] });
-    }
-  };
-  knex.on('query', listener);
-  try {
-    await fn();
-  } finally {
-    knex.removeListener('query', listener);
-  }
-  return writes;
-}
+const writesDuring = (knex: Knex, fn: () => Promise<unknown>) =>
+  queriesDuring(knex, /^\s*(insert|update|delete)/i, fn);
 
 describe('replaceRows', () => {
   const databases = createTestDatabases();
