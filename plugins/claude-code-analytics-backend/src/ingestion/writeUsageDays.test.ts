@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { queriesDuring } from '../__testUtils__/queriesDuring';
 import { migrateStore } from '../store/migrateStore';
 import { DEFAULT_PRICING } from './PricingOptions';
 import { UsageDay } from './types';
@@ -88,34 +89,21 @@ async function usageRows(knex: Knex, source: string) {
  * bound (the keys written or deleted).
  */
 async function usageWrites(knex: Knex, write: () => Promise<unknown>) {
-  const statements: string[] = [];
-  const listener = (query: { sql: string; bindings?: unknown[] }) => {
-    const match = /^\s*(insert|delete|update)\b.*?(usage_\w+_daily)/is.exec(
-      query.sql,
-    );
-    if (match) {
-      // Flat: PostgreSQL gets the keys of a delete as one array per column.
-      const texts = (query.bindings ?? [])
-        .flat()
-        .filter(
-          value =>
-            typeof value === 'string' &&
-            /^(claude-|Edit|Write|Bash|acme\/)/.test(value),
-        );
-      statements.push(
-        `${match[1].toLowerCase()} ${match[2]}: ${[...new Set(texts)]
-          .sort()
-          .join(' ')}`,
+  const pattern = /^\s*(insert|delete|update)\b.*?(usage_\w+_daily)/is;
+  return (await queriesDuring(knex, pattern, write)).map(query => {
+    const match = pattern.exec(query.sql)!;
+    // Flat: PostgreSQL gets the keys of a delete as one array per column.
+    const texts = query.bindings
+      .flat()
+      .filter(
+        value =>
+          typeof value === 'string' &&
+          /^(claude-|Edit|Write|Bash|acme\/)/.test(value),
       );
-    }
-  };
-  knex.on('query', listener);
-  try {
-    await write();
-  } finally {
-    knex.removeListener('query', listener);
-  }
-  return statements;
+    return `${match[1].toLowerCase()} ${match[2]}: ${[...new Set(texts)]
+      .sort()
+      .join(' ')}`;
+  });
 }
 
 describe('writeUsageDays', () => {

@@ -11,15 +11,25 @@ jest.setTimeout(60_000);
 const autocheckpoint = async (knex: Knex) =>
   (await knex.raw('PRAGMA wal_autocheckpoint'))[0].wal_autocheckpoint;
 
-/** The reports of the thread's attempts to start the log over, until `stopListening`. */
-function collectRestarts(checkpointer: SqliteCheckpointer) {
+/**
+ * A checkpointer of `knex` checking every 20 ms and starting the log over past 1,000 frames, with
+ * the reports of its attempts to start the log over until `stopListening`.
+ */
+async function startWatched(knex: Knex) {
+  const logger = mockServices.logger.mock();
+  const checkpointer = (await SqliteCheckpointer.start({
+    knex,
+    logger,
+    intervalMs: 20,
+    restartFrames: 1000,
+  }))!;
   const restarts: CheckpointReport[] = [];
   const stopListening = checkpointer.onReport(report => {
     if (report.restartMs !== undefined) {
       restarts.push(report);
     }
   });
-  return { restarts, stopListening };
+  return { checkpointer, logger, restarts, stopListening };
 }
 
 /** The thread's messages (asking for the connection, letting it go), as they arrive. */
@@ -140,19 +150,13 @@ describe('SqliteCheckpointer', () => {
   });
 
   it('starts the log over with the main connection held, so that writers never wait for the lock on the event loop', async () => {
-    const logger = mockServices.logger.mock();
-    const checkpointer = await SqliteCheckpointer.start({
-      knex,
-      logger,
-      intervalMs: 20,
-      restartFrames: 1000,
-    });
-    const { restarts, stopListening } = collectRestarts(checkpointer!);
+    const { checkpointer, logger, restarts, stopListening } =
+      await startWatched(knex);
     // The thread's messages: while it holds the main connection ('pause' to 'resume'), a query
     // waits for the connection and the event loop goes on.
     const holds: { queryAfterResume: Promise<boolean>; turned: boolean }[] = [];
     let resumed = () => {};
-    onThreadMessage(checkpointer!, message => {
+    onThreadMessage(checkpointer, message => {
       if (message?.type === 'pause') {
         const hold = {
           turned: false,
@@ -190,7 +194,7 @@ describe('SqliteCheckpointer', () => {
     for (const report of held) {
       expect(report.restartCopied).toBe(0);
     }
-    expect(checkpointer!.restarts).toBeGreaterThan(0);
+    expect(checkpointer.restarts).toBeGreaterThan(0);
     expect(holds.length).toBeGreaterThanOrEqual(restarts.length);
     const queriesAfterResume = await Promise.all(
       holds.map(hold => hold.queryAfterResume),
@@ -200,20 +204,14 @@ describe('SqliteCheckpointer', () => {
     );
     // (A hold can be shorter than a turn of the event loop: nothing left to copy.)
     expect(holds.some(hold => hold.turned)).toBe(true);
-    await checkpointer!.stop();
+    await checkpointer.stop();
     expect(logger.error).not.toHaveBeenCalled();
     expect(logger.warn).not.toHaveBeenCalled();
   });
 
   it('takes its request back when the main connection stays busy, and the connection is not kept', async () => {
-    const logger = mockServices.logger.mock();
-    const checkpointer = await SqliteCheckpointer.start({
-      knex,
-      logger,
-      intervalMs: 20,
-      restartFrames: 1000,
-    });
-    const { restarts, stopListening } = collectRestarts(checkpointer!);
+    const { checkpointer, logger, restarts, stopListening } =
+      await startWatched(knex);
     // Past the limit, then a transaction holds the connection (and the write lock) for longer
     // than the thread waits for it.
     await write(0, 20_000);
@@ -240,7 +238,7 @@ describe('SqliteCheckpointer', () => {
     }
     stopListening();
     expect(restarts.some(r => r.heldWriters && r.restarted)).toBe(true);
-    await checkpointer!.stop();
+    await checkpointer.stop();
     expect(logger.error).not.toHaveBeenCalled();
   });
 
@@ -251,22 +249,16 @@ describe('SqliteCheckpointer', () => {
       useNullAsDefault: true,
       pool: { min: 1, max: 2 },
     });
-    const logger = mockServices.logger.mock();
     try {
       await several.raw('PRAGMA journal_mode = WAL');
-      const checkpointer = await SqliteCheckpointer.start({
-        knex: several,
-        logger,
-        intervalMs: 20,
-        restartFrames: 1000,
-      });
+      const { checkpointer, logger, restarts, stopListening } =
+        await startWatched(several);
       const pauses: unknown[] = [];
-      onThreadMessage(checkpointer!, message => {
+      onThreadMessage(checkpointer, message => {
         if (message?.type === 'pause') {
           pauses.push(message);
         }
       });
-      const { restarts, stopListening } = collectRestarts(checkpointer!);
       for (let from = 0; from < 30_000; from += 100) {
         await several.transaction(async tx => {
           await tx('rows').insert(
@@ -283,7 +275,7 @@ describe('SqliteCheckpointer', () => {
       expect(restarts.length).toBeGreaterThan(0);
       expect(restarts.every(report => report.heldWriters === false)).toBe(true);
       expect(pauses).toEqual([]);
-      await checkpointer!.stop();
+      await checkpointer.stop();
       expect(logger.error).not.toHaveBeenCalled();
     } finally {
       await several.destroy();

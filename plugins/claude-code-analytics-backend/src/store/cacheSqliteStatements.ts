@@ -27,7 +27,8 @@ type Client = {
  * IMMEDIATE` instead of knex's `BEGIN`). A transaction begun deferred takes the lock at its first
  * write, and if another connection holds it then, SQLite fails that write at once (`SQLITE_BUSY`)
  * rather than wait, as waiting could deadlock a transaction that already reads; the checkpoint
- * thread holds the lock for a moment when it starts the log over (SqliteCheckpointer), and a
+ * thread holds the lock for a moment when it starts the log over without this connection held
+ * (SqliteCheckpointer: the main connection was busy, or the pool has several), and a
  * transaction that read first and wrote at that moment failed (an OTLP export answered 500). Begun
  * immediate, a transaction waits for the lock (the connection's busy timeout: better-sqlite3's
  * default, 5 s) before it reads anything. Knex keeps one connection to SQLite, so its transactions
