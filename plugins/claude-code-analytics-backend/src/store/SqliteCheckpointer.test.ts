@@ -199,8 +199,10 @@ describe('SqliteCheckpointer', () => {
     const queriesAfterResume = await Promise.all(
       holds.map(hold => hold.queryAfterResume),
     );
+    // A query sent when the thread asked completed after it let go, at least for each restart
+    // made with the connection held (a request taken back lets its query run at once).
     expect(queriesAfterResume.filter(Boolean).length).toBeGreaterThanOrEqual(
-      restarts.length,
+      held.length,
     );
     // (A hold can be shorter than a turn of the event loop: nothing left to copy.)
     expect(holds.some(hold => hold.turned)).toBe(true);
