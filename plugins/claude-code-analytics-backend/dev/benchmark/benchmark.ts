@@ -8,6 +8,8 @@
  *     [--otlp-fleet-connections 2048]  (connections the fleet opens at most: 64 is a proxy's pool)
  *     [--otlp-fleet 0.5,0.8,2000]  (open-loop OTLP rates after the closed-loop run: exports/s, or
  *                                    below 1 a share of the closed-loop rate; '' for none)
+ *     [--otlp-batch 1]  (exports per request of the fleets: above 1, as through an OpenTelemetry
+ *                        Collector's batch processor, that many together or those of 200 ms)
  *     [--sql-profile]  (the statements that took longest, in total and singly, per section)
  *     [--cpu-profile DIR]  (the backend's main thread during each closed-loop OTLP run, as a
  *                           .cpuprofile file for Chrome's DevTools)
@@ -60,6 +62,7 @@ type Options = {
   /** Open-loop OTLP rates (exports/s; below 1: that share of the closed-loop rate). */
   otlpFleet: number[];
   otlpFleetConnections: number;
+  otlpBatch: number;
   sqlProfile: boolean;
   cpuProfile?: string;
   sections: string[];
@@ -104,6 +107,7 @@ function readOptions(argv: string[]): Options {
         return parsed;
       }),
     otlpFleetConnections: number('otlp-fleet-connections', 2048),
+    otlpBatch: number('otlp-batch', 1),
     sqlProfile: argv.includes('--sql-profile'),
     cpuProfile: argv.includes('--cpu-profile')
       ? value('cpu-profile', '')
@@ -123,6 +127,13 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 /** Whether a fleet run meets the OTLP target (2,000 exports/s, p99 <= 250 ms, nothing lost). */
 function fleetTarget(f: FleetFigures): string {
   const clean = f.errors + f.dropped === 0;
+  if (f.batch > 1) {
+    // The target counts the exporters' own requests; a collector sends fewer, larger ones.
+    const p99 = f.p99 <= 250 ? 'p99 within 250 ms' : 'p99 over 250 ms';
+    return `not the target's requests (${f.batch} exports each): ${p99}${
+      clean ? '' : `; ${f.errors + f.dropped} failed or dropped`
+    }`;
+  }
   if (f.achieved >= 2000 && f.p99 <= 250 && clean) {
     return 'met';
   }
@@ -690,6 +701,7 @@ async function runOn(
         clients: options.otlpClients,
         fleetRates: options.otlpFleet,
         fleetConnections: options.otlpFleetConnections,
+        fleetBatch: options.otlpBatch,
         log: message => console.log(`[${database}] ${message}`),
         onLoadStart: async () => {
           sqlProfile?.print('otlp, before the closed-loop run');
@@ -1018,7 +1030,11 @@ function printReport(
           fleets.row(
             `${f.offered} exports/s offered (${
               f.offered * 5
-            } developers exporting every 5 s)`,
+            } developers exporting every 5 s${
+              f.batch > 1
+                ? `; through a collector: ${f.batch} exports per request`
+                : ''
+            })`,
             f.achieved.toFixed(0),
             f.p50.toFixed(1),
             f.p99.toFixed(1),

@@ -79,6 +79,8 @@ export type FleetFigures = {
   visibleMs: number;
   /** The same fleet against the bare HTTP server. */
   bare?: { achieved: number; p99: number; errors: number };
+  /** Exports per request (1: each exporter posts its own; more: through a batching collector). */
+  batch: number;
 };
 
 type LoadResult = {
@@ -106,7 +108,7 @@ type LoadResult = {
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
-const { url, headers, logs, metrics, people, seconds, clients, run, rate, connections } = workerData;
+const { url, headers, logs, metrics, people, seconds, clients, run, rate, connections, batch = 1 } = workerData;
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: rate ? connections : clients });
 const deadline = Date.now() + seconds * 1000;
@@ -118,8 +120,8 @@ const errorKinds = {};
 const failed = kind => { errors++; errorKinds[kind] = (errorKinds[kind] || 0) + 1; };
 
 // As OTLP exporters do, a 503 is sent again after its Retry-After (at most 5 times); the latency
-// counts from the first attempt.
-function post(signal, body, start = process.hrtime.bigint(), attempt = 0) {
+// of each export in the body counts from its first attempt (starts: one per export).
+function post(signal, body, starts = [process.hrtime.bigint()], attempt = 0) {
   return new Promise(resolve => {
     const request = http.request({
       host: target.hostname, port: target.port, method: 'POST', agent,
@@ -131,16 +133,43 @@ function post(signal, body, start = process.hrtime.bigint(), attempt = 0) {
         if (response.statusCode === 503 && attempt < 5) {
           retried++;
           const seconds = Number(response.headers['retry-after'] ?? 1) || 1;
-          setTimeout(() => post(signal, body, start, attempt + 1).then(resolve), seconds * 1000);
+          setTimeout(() => post(signal, body, starts, attempt + 1).then(resolve), seconds * 1000);
           return;
         }
         const ok = response.statusCode === 200;
-        if (ok) latencies.push(Number(process.hrtime.bigint() - start) / 1e6); else failed('HTTP ' + response.statusCode);
+        const now = process.hrtime.bigint();
+        if (ok) for (const start of starts) latencies.push(Number(now - start) / 1e6);
+        else failed('HTTP ' + response.statusCode);
         resolve(ok);
       });
     });
     request.on('error', error => { failed(error.code || error.message); resolve(false); });
     request.end(body);
+  });
+}
+
+// With batch > 1, exports go through a stand-in of an OpenTelemetry Collector's batch processor:
+// per signal, they are sent together as one request of batch exports (their resources side by
+// side), or of those waiting 200 ms after the first, and each is answered with its request.
+const envelopes = { logs: '{"resourceLogs":[', metrics: '{"resourceMetrics":[' };
+const batches = { logs: [], metrics: [] };
+const timers = {};
+function flush(signal) {
+  clearTimeout(timers[signal]);
+  timers[signal] = undefined;
+  const items = batches[signal].splice(0);
+  if (items.length === 0) return;
+  const body = envelopes[signal] + items.map(item => item.inner).join(',') + ']}';
+  post(signal, body, items.map(item => item.start)).then(ok => items.forEach(item => item.resolve(ok)));
+}
+function send(signal, body, start) {
+  if (batch === 1) return post(signal, body, start === undefined ? undefined : [start]);
+  if (!body.startsWith(envelopes[signal]) || !body.endsWith(']}')) throw new Error('unexpected body');
+  return new Promise(resolve => {
+    const waiting = batches[signal];
+    waiting.push({ inner: body.slice(envelopes[signal].length, -2), start: start ?? process.hrtime.bigint(), resolve });
+    if (waiting.length >= batch) flush(signal);
+    else if (!timers[signal]) timers[signal] = setTimeout(() => flush(signal), 200);
   });
 }
 
@@ -165,9 +194,9 @@ async function exportOnce(person, sender, k, n, metricsOffsetMs, start) {
       .replaceAll('__NANO__', String(nano)).replaceAll('__ISO__', new Date().toISOString());
   }
   const signal = isMetrics ? 'metrics' : 'logs';
-  if (await post(signal, body, start)) {
+  if (await send(signal, body, start)) {
     if (isMetrics) metricsSent++; else logsSent++;
-    if (n % 50 === 0 && (await post(signal, body))) duplicates++;
+    if (n % 50 === 0 && (await send(signal, body))) duplicates++;
   }
 }
 
@@ -427,6 +456,11 @@ export async function measureOtlp(options: {
    * keep theirs; or a proxy's pool in front). Default 2,048.
    */
   fleetConnections?: number;
+  /**
+   * Exports per request of the fleets: above 1 they reach the server as through an OpenTelemetry
+   * Collector's batch processor (that many together, or those of 200 ms). Default 1.
+   */
+  fleetBatch?: number;
   log: (message: string) => void;
   /** Called before the closed-loop run against the backend starts. */
   onLoadStart?: () => Promise<void> | void;
@@ -587,6 +621,7 @@ export async function measureOtlp(options: {
           run: `${fleetRun}-bare`,
           rate: offered,
           connections: options.fleetConnections ?? 2048,
+          batch: options.fleetBatch ?? 1,
           url: bareUrl,
         });
     const freshness = await withFreshness(() =>
@@ -595,6 +630,7 @@ export async function measureOtlp(options: {
         run: fleetRun,
         rate: offered,
         connections: options.fleetConnections ?? 2048,
+        batch: options.fleetBatch ?? 1,
         url: options.url,
       }),
     );
@@ -604,6 +640,7 @@ export async function measureOtlp(options: {
     }
     // Stored once the last answers are in: each export is stored before it is answered.
     fleets.push({
+      batch: options.fleetBatch ?? 1,
       offered,
       achieved: rate(fleet),
       p50: percentile(fleet.latencies, 50),
