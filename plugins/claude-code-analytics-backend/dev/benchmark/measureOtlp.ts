@@ -117,7 +117,8 @@ const baseNano = BigInt(Date.now() - (Date.now() % 86400000) + 60000) * 1000000n
 const latencies = [];
 let errors = 0, logsSent = 0, metricsSent = 0, duplicates = 0, dropped = 0, retried = 0;
 const errorKinds = {};
-const failed = kind => { errors++; errorKinds[kind] = (errorKinds[kind] || 0) + 1; };
+// Failed exports (a failed request of a collector's batch fails each export in it).
+const failed = (kind, exports = 1) => { errors += exports; errorKinds[kind] = (errorKinds[kind] || 0) + exports; };
 
 // As OTLP exporters do, a 503 is sent again after its Retry-After (at most 5 times); the latency
 // of each export in the body counts from its first attempt (starts: one per export).
@@ -139,11 +140,11 @@ function post(signal, body, starts = [process.hrtime.bigint()], attempt = 0) {
         const ok = response.statusCode === 200;
         const now = process.hrtime.bigint();
         if (ok) for (const start of starts) latencies.push(Number(now - start) / 1e6);
-        else failed('HTTP ' + response.statusCode);
+        else failed('HTTP ' + response.statusCode, starts.length);
         resolve(ok);
       });
     });
-    request.on('error', error => { failed(error.code || error.message); resolve(false); });
+    request.on('error', error => { failed(error.code || error.message, starts.length); resolve(false); });
     request.end(body);
   });
 }
