@@ -608,6 +608,7 @@ export async function measureOtlp(options: {
     .sum({ n: 'delta' });
 
   const fleets: FleetFigures[] = [];
+  const batch = options.fleetBatch ?? 1;
   for (const fleetRate of options.fleetRates ?? []) {
     const offered = Math.round(
       fleetRate < 1 ? fleetRate * rate(load) : fleetRate,
@@ -622,7 +623,7 @@ export async function measureOtlp(options: {
           run: `${fleetRun}-bare`,
           rate: offered,
           connections: options.fleetConnections ?? 2048,
-          batch: options.fleetBatch ?? 1,
+          batch,
           url: bareUrl,
         });
     const freshness = await withFreshness(() =>
@@ -631,7 +632,7 @@ export async function measureOtlp(options: {
         run: fleetRun,
         rate: offered,
         connections: options.fleetConnections ?? 2048,
-        batch: options.fleetBatch ?? 1,
+        batch,
         url: options.url,
       }),
     );
@@ -641,7 +642,7 @@ export async function measureOtlp(options: {
     }
     // Stored once the last answers are in: each export is stored before it is answered.
     fleets.push({
-      batch: options.fleetBatch ?? 1,
+      batch,
       offered,
       achieved: rate(fleet),
       p50: percentile(fleet.latencies, 50),

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import { queriesDuring } from '../__testUtils__/queriesDuring';
 import { isSqlite } from './isSqlite';
 import { whereKeysIn, whereValuesIn } from './whereKeysIn';
 
@@ -122,38 +123,37 @@ describe('whereKeysIn', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await createDays(knex);
-      const sqlTexts = new Set<string>();
-      const listener = (query: { sql: string }) => sqlTexts.add(query.sql);
-      knex.on('query', listener);
       const identities = ROWS.map(row => row.identity);
       // Lists of 1 to 6 identities and of 3 to 6 keys (with one that matches nothing): each gets
       // exactly its rows, once.
-      for (let length = 1; length <= identities.length; length++) {
-        const values = identities.slice(0, length);
-        const selected = await whereValuesIn(
-          knex('days').select('n'),
-          'identity',
-          values,
-        ).orderBy('n');
-        expect(selected.map(row => Number(row.n))).toEqual(
-          ROWS.filter(row => values.includes(row.identity)).map(row => row.n),
-        );
-      }
-      for (let length = 3; length <= ROWS.length; length++) {
-        const keys = [
-          ['nobody', '2026-03-01'],
-          ...ROWS.slice(1, length).map(row => [row.identity, row.date]),
-        ];
-        const selected = await whereKeysIn(
-          knex('days').select('n'),
-          ['identity', 'date'],
-          keys,
-        ).orderBy('n');
-        expect(selected.map(row => Number(row.n))).toEqual(
-          ROWS.slice(1, length).map(row => row.n),
-        );
-      }
-      knex.removeListener('query', listener);
+      const statements = await queriesDuring(knex, /^/, async () => {
+        for (let length = 1; length <= identities.length; length++) {
+          const values = identities.slice(0, length);
+          const selected = await whereValuesIn(
+            knex('days').select('n'),
+            'identity',
+            values,
+          ).orderBy('n');
+          expect(selected.map(row => Number(row.n))).toEqual(
+            ROWS.filter(row => values.includes(row.identity)).map(row => row.n),
+          );
+        }
+        for (let length = 3; length <= ROWS.length; length++) {
+          const keys = [
+            ['nobody', '2026-03-01'],
+            ...ROWS.slice(1, length).map(row => [row.identity, row.date]),
+          ];
+          const selected = await whereKeysIn(
+            knex('days').select('n'),
+            ['identity', 'date'],
+            keys,
+          ).orderBy('n');
+          expect(selected.map(row => Number(row.n))).toEqual(
+            ROWS.slice(1, length).map(row => row.n),
+          );
+        }
+      });
+      const sqlTexts = new Set(statements.map(({ sql }) => sql));
       // SQLite: lists of 1, 2, 4 and 8 values, of 4 and 8 keys. PostgreSQL: a list per length of
       // values, and one statement for the keys (arrays).
       expect(sqlTexts.size).toBe(isSqlite(knex) ? 6 : 7);
