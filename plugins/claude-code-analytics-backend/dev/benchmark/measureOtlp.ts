@@ -609,6 +609,7 @@ export async function measureOtlp(options: {
 
   const fleets: FleetFigures[] = [];
   const batch = options.fleetBatch ?? 1;
+  const connections = options.fleetConnections ?? 2048;
   for (const fleetRate of options.fleetRates ?? []) {
     const offered = Math.round(
       fleetRate < 1 ? fleetRate * rate(load) : fleetRate,
@@ -622,7 +623,7 @@ export async function measureOtlp(options: {
           ...workerData,
           run: `${fleetRun}-bare`,
           rate: offered,
-          connections: options.fleetConnections ?? 2048,
+          connections,
           batch,
           url: bareUrl,
         });
@@ -631,7 +632,7 @@ export async function measureOtlp(options: {
         ...workerData,
         run: fleetRun,
         rate: offered,
-        connections: options.fleetConnections ?? 2048,
+        connections,
         batch,
         url: options.url,
       }),
