@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { Knex } from 'knex';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { startAnalyticsBackend } from '../__testUtils__/startAnalyticsBackend';
 import { STAND_IN_FILE, startMessagesApiStandIn } from './MessagesApiStandIn';
 import { runProcess, runScriptedClaudeCodeSession } from './runClaudeCode';
+import { startRefusingProxy } from './startRefusingProxy';
 
 jest.setTimeout(180_000);
 
@@ -48,6 +50,78 @@ const entities: Entity[] = [
   },
 ];
 
+/** What the scripted session does, as the adoption API should show it. */
+const EXPECTED_ADOPTION = {
+  activeUsers: 1,
+  sessions: 1,
+  linesAdded: STAND_IN_FILE.lines,
+  linesRemoved: 0,
+  commitsByClaudeCode: 1,
+  toolDecisions: { Write: { accepted: 1, rejected: 0 } },
+};
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** What the CLI says it used, over all models it called. */
+function tokensReported(reported: any) {
+  const models = Object.values(reported.modelUsage ?? {}) as any[];
+  expect(models.length).toBeGreaterThan(0);
+  return {
+    input: models.reduce((s, m) => s + m.inputTokens, 0),
+    output: models.reduce((s, m) => s + m.outputTokens, 0),
+    cacheRead: models.reduce((s, m) => s + m.cacheReadInputTokens, 0),
+    cacheCreation: models.reduce((s, m) => s + m.cacheCreationInputTokens, 0),
+  };
+}
+
+/**
+ * Ada's adoption and cost today, read until they show the whole session (the CLI flushes its
+ * exporters on exit; the API shows the data within seconds) or 30 seconds passed.
+ */
+async function readApisOnceComplete(server: any, reported: any) {
+  const expectedTokens = tokensReported(reported);
+  const get = (what: string) =>
+    request(server).get(
+      `/api/claude-code-analytics/v1/entities/user/default/ada/${what}?from=${today()}&to=${today()}`,
+    );
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const adoption = (await get('adoption')).body;
+    const cost = (await get('cost')).body;
+    if (
+      (adoption.sessions === 1 &&
+        adoption.commitsByClaudeCode === 1 &&
+        cost.tokens?.input === expectedTokens.input) ||
+      Date.now() > deadline
+    ) {
+      return { adoption, cost };
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * Waits until the backend has nothing left to sum or roll up (at most 30 seconds), so that what the
+ * APIs show then is final, not a moment of a sum still being made.
+ */
+async function untilQueuesEmpty(knex: Knex) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const counts = await Promise.all(
+      ['session_sum_queue', 'rollup_user_queue', 'rollup_entity_queue'].map(
+        async table => Number((await knex(table).count({ n: '*' }))[0].n),
+      ),
+    );
+    if (counts.every(n => n === 0)) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Queues still hold ${counts.join(', ')} entries`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
 (installed ? describe : describe.skip)('the real Claude Code CLI', () => {
   const databases = createTestDatabases();
 
@@ -82,47 +156,9 @@ const entities: Entity[] = [
       execFileSync('git', ['log', '--oneline'], { cwd: work }).toString(),
     ).toContain('Add notes');
 
-    // What the CLI says it used, over all models it called.
-    const models = Object.values(reported.modelUsage ?? {}) as any[];
-    expect(models.length).toBeGreaterThan(0);
-    const expectedTokens = {
-      input: models.reduce((s, m) => s + m.inputTokens, 0),
-      output: models.reduce((s, m) => s + m.outputTokens, 0),
-      cacheRead: models.reduce((s, m) => s + m.cacheReadInputTokens, 0),
-      cacheCreation: models.reduce((s, m) => s + m.cacheCreationInputTokens, 0),
-    };
-
-    const day = new Date().toISOString().slice(0, 10);
-    const get = (what: string, ref: string) =>
-      request(server).get(
-        `/api/claude-code-analytics/v1/entities/${ref}/${what}?from=${day}&to=${day}`,
-      );
-    // The CLI flushes its exporters on exit; the API shows the data within seconds.
-    const deadline = Date.now() + 30_000;
-    let adoption: any;
-    let cost: any;
-    for (;;) {
-      adoption = (await get('adoption', 'user/default/ada')).body;
-      cost = (await get('cost', 'user/default/ada')).body;
-      if (
-        (adoption.sessions === 1 &&
-          adoption.commitsByClaudeCode === 1 &&
-          cost.tokens?.input === expectedTokens.input) ||
-        Date.now() > deadline
-      ) {
-        break;
-      }
-      await new Promise(resolve => setTimeout(resolve, 250));
-    }
-    expect(adoption).toMatchObject({
-      activeUsers: 1,
-      sessions: 1,
-      linesAdded: STAND_IN_FILE.lines,
-      linesRemoved: 0,
-      commitsByClaudeCode: 1,
-      toolDecisions: { Write: { accepted: 1, rejected: 0 } },
-    });
-    expect(cost.tokens).toEqual(expectedTokens);
+    const { adoption, cost } = await readApisOnceComplete(server, reported);
+    expect(adoption).toMatchObject(EXPECTED_ADOPTION);
+    expect(cost.tokens).toEqual(tokensReported(reported));
     expect(cost.costUsd).toBeCloseTo(reported.total_cost_usd, 6);
     const [session] = await knex('session_requests').distinct('session_id');
     expect(session.session_id).toBe(reported.session_id);
@@ -152,10 +188,62 @@ const entities: Entity[] = [
     });
     const sources = await knex('session_requests').distinct('sources');
     expect(sources.map(s => s.sources)).toEqual(['otlp,transcripts']);
-    const after = (await get('cost', 'user/default/ada')).body;
-    expect(after.tokens).toEqual(expectedTokens);
+    const after = (
+      await request(server).get(
+        `/api/claude-code-analytics/v1/entities/user/default/ada/cost?from=${today()}&to=${today()}`,
+      )
+    ).body;
+    expect(after.tokens).toEqual(tokensReported(reported));
     expect(after.costUsd).toBeCloseTo(reported.total_cost_usd, 6);
 
+    await standIn.close();
+    await knex.destroy();
+  });
+
+  it('sends again each export answered 503, and the backend counts each once though it received both', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const { server } = await startAnalyticsBackend({ knex, entities });
+    const backendUrl = `http://127.0.0.1:${(server.address() as any).port}`;
+    const proxy = await startRefusingProxy(backendUrl);
+    const standIn = await startMessagesApiStandIn();
+
+    const cli = await runScriptedClaudeCodeSession({
+      claudeBin,
+      home: fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-home-')),
+      work: fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-work-')),
+      remoteSlug: 'Acme/payments',
+      standInUrl: standIn.url,
+      otlpEndpoint: `${proxy.url}/api/claude-code-analytics/otlp`,
+      otlpToken: 'mock-service-token',
+      protocol: 'http/protobuf',
+      resourceAttributes: 'user.email=ada@acme.example,repo=acme/payments',
+    });
+    expect({ code: cli.code, stderr: cli.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    const reported = JSON.parse(cli.stdout);
+
+    // Every export, logs and metrics, reached the backend twice, and it accepted both.
+    const arrivals = [...proxy.arrivals.values()];
+    expect(new Set(arrivals.map(a => a.path))).toEqual(
+      new Set([
+        '/api/claude-code-analytics/otlp/v1/logs',
+        '/api/claude-code-analytics/otlp/v1/metrics',
+      ]),
+    );
+    for (const { statuses } of arrivals) {
+      expect(statuses).toEqual([200, 200]);
+    }
+
+    // Both arrivals were stored before the CLI exited: once the sums are made, a second copy would show.
+    await untilQueuesEmpty(knex);
+    const { adoption, cost } = await readApisOnceComplete(server, reported);
+    expect(adoption).toMatchObject(EXPECTED_ADOPTION);
+    expect(cost.tokens).toEqual(tokensReported(reported));
+    expect(cost.costUsd).toBeCloseTo(reported.total_cost_usd, 6);
+
+    await proxy.close();
     await standIn.close();
     await knex.destroy();
   });
