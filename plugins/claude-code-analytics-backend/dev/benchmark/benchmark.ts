@@ -16,6 +16,8 @@
  *
  * PostgreSQL: the connection string of a server in BENCHMARK_POSTGRES_URL (scripts/benchmark.sh
  * starts one); a fresh database is created for the run and dropped after it.
+
+ * BENCHMARK_KEEP_ALIVE_MS: how long the server keeps an idle connection (Node's default 5000).
  */
 /* eslint-disable no-console */
 import {
@@ -595,6 +597,16 @@ async function runOn(
       }),
     ],
   });
+  // BENCHMARK_KEEP_ALIVE_MS compares the server's keep-alive (backend.server.keepAliveTimeout in
+  // app-config) with Node's default of 5 s.
+  if (process.env.BENCHMARK_KEEP_ALIVE_MS) {
+    backend.server.keepAliveTimeout = Number(
+      process.env.BENCHMARK_KEEP_ALIVE_MS,
+    );
+    console.log(
+      `[${database}] the server keeps idle connections ${backend.server.keepAliveTimeout} ms`,
+    );
+  }
   try {
     const port = (backend.server.address() as AddressInfo).port;
     const base = `http://127.0.0.1:${port}/api/claude-code-analytics`;
