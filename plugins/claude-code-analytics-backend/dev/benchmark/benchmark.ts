@@ -16,8 +16,8 @@
  *
  * PostgreSQL: the connection string of a server in BENCHMARK_POSTGRES_URL (scripts/benchmark.sh
  * starts one); a fresh database is created for the run and dropped after it.
-
- * BENCHMARK_KEEP_ALIVE_MS: how long the server keeps an idle connection (Node's default 5000).
+ * BENCHMARK_KEEP_ALIVE_MS: the server's keep-alive in milliseconds, as backend.server.keepAliveTimeout
+ * sets it in app-config (Node's default 5000).
  */
 /* eslint-disable no-console */
 import {
@@ -556,11 +556,27 @@ type DatabaseFigures = {
 /** How many times the freshness step moves the team under the real scheduler. */
 const SCHEDULED_MOVES = 8;
 
+/** BENCHMARK_KEEP_ALIVE_MS, checked; undefined when unset (Node's default then). */
+function readKeepAliveMs(): number | undefined {
+  const value = process.env.BENCHMARK_KEEP_ALIVE_MS;
+  if (!value) {
+    return undefined;
+  }
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms <= 0) {
+    throw new Error(
+      `BENCHMARK_KEEP_ALIVE_MS must be a positive whole number of milliseconds, got ${value}`,
+    );
+  }
+  return ms;
+}
+
 async function runOn(
   database: string,
   options: Options,
   org: DemoOrg,
 ): Promise<DatabaseFigures> {
+  const keepAliveMs = readKeepAliveMs();
   const { knex, close, loaded } = await openDatabase(database);
   const sqlProfile = options.sqlProfile ? profileQueries(knex) : undefined;
   const cpuProfile =
@@ -597,12 +613,8 @@ async function runOn(
       }),
     ],
   });
-  // BENCHMARK_KEEP_ALIVE_MS compares the server's keep-alive (backend.server.keepAliveTimeout in
-  // app-config) with Node's default of 5 s.
-  if (process.env.BENCHMARK_KEEP_ALIVE_MS) {
-    backend.server.keepAliveTimeout = Number(
-      process.env.BENCHMARK_KEEP_ALIVE_MS,
-    );
+  if (keepAliveMs !== undefined) {
+    backend.server.keepAliveTimeout = keepAliveMs;
     console.log(
       `[${database}] the server keeps idle connections ${backend.server.keepAliveTimeout} ms`,
     );
