@@ -74,16 +74,47 @@ function tokensReported(reported: any) {
   };
 }
 
+/** One of Ada's cards today (`adoption` or `cost`), as the API answers it. */
+const readAdaToday = (server: any, what: string) =>
+  request(server).get(
+    `/api/claude-code-analytics/v1/entities/user/default/ada/${what}?from=${today()}&to=${today()}`,
+  );
+
+/**
+ * The scripted session, run by the real CLI as Ada in `work` (HOME `home`), exporting to the OTLP
+ * route under `otlpBase`; what the CLI reported, once it exited cleanly.
+ */
+async function runAdaSession(options: {
+  standInUrl: string;
+  otlpBase: string;
+  home: string;
+  work: string;
+}) {
+  const cli = await runScriptedClaudeCodeSession({
+    claudeBin,
+    home: options.home,
+    work: options.work,
+    remoteSlug: 'Acme/payments',
+    standInUrl: options.standInUrl,
+    otlpEndpoint: `${options.otlpBase}/api/claude-code-analytics/otlp`,
+    otlpToken: 'mock-service-token',
+    protocol: 'http/protobuf',
+    resourceAttributes: 'user.email=ada@acme.example,repo=acme/payments',
+  });
+  expect({ code: cli.code, stderr: cli.stderr }).toEqual({
+    code: 0,
+    stderr: '',
+  });
+  return JSON.parse(cli.stdout);
+}
+
 /**
  * Ada's adoption and cost today, read until they show the whole session (the CLI flushes its
  * exporters on exit; the API shows the data within seconds) or 30 seconds passed.
  */
 async function readApisOnceComplete(server: any, reported: any) {
   const expectedTokens = tokensReported(reported);
-  const get = (what: string) =>
-    request(server).get(
-      `/api/claude-code-analytics/v1/entities/user/default/ada/${what}?from=${today()}&to=${today()}`,
-    );
+  const get = (what: string) => readAdaToday(server, what);
   const deadline = Date.now() + 30_000;
   for (;;) {
     const adoption = (await get('adoption')).body;
@@ -133,22 +164,12 @@ async function untilQueuesEmpty(knex: Knex) {
 
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-home-'));
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-work-'));
-    const cli = await runScriptedClaudeCodeSession({
-      claudeBin,
+    const reported = await runAdaSession({
+      standInUrl: standIn.url,
+      otlpBase: backendUrl,
       home,
       work,
-      remoteSlug: 'Acme/payments',
-      standInUrl: standIn.url,
-      otlpEndpoint: `${backendUrl}/api/claude-code-analytics/otlp`,
-      otlpToken: 'mock-service-token',
-      protocol: 'http/protobuf',
-      resourceAttributes: 'user.email=ada@acme.example,repo=acme/payments',
     });
-    expect({ code: cli.code, stderr: cli.stderr }).toEqual({
-      code: 0,
-      stderr: '',
-    });
-    const reported = JSON.parse(cli.stdout);
     expect(
       fs.readFileSync(path.join(work, STAND_IN_FILE.name), 'utf8'),
     ).toContain('line 1');
@@ -188,11 +209,7 @@ async function untilQueuesEmpty(knex: Knex) {
     });
     const sources = await knex('session_requests').distinct('sources');
     expect(sources.map(s => s.sources)).toEqual(['otlp,transcripts']);
-    const after = (
-      await request(server).get(
-        `/api/claude-code-analytics/v1/entities/user/default/ada/cost?from=${today()}&to=${today()}`,
-      )
-    ).body;
+    const after = (await readAdaToday(server, 'cost')).body;
     expect(after.tokens).toEqual(tokensReported(reported));
     expect(after.costUsd).toBeCloseTo(reported.total_cost_usd, 6);
 
@@ -207,22 +224,12 @@ async function untilQueuesEmpty(knex: Knex) {
     const proxy = await startRefusingProxy(backendUrl);
     const standIn = await startMessagesApiStandIn();
 
-    const cli = await runScriptedClaudeCodeSession({
-      claudeBin,
+    const reported = await runAdaSession({
+      standInUrl: standIn.url,
+      otlpBase: proxy.url,
       home: fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-home-')),
       work: fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-work-')),
-      remoteSlug: 'Acme/payments',
-      standInUrl: standIn.url,
-      otlpEndpoint: `${proxy.url}/api/claude-code-analytics/otlp`,
-      otlpToken: 'mock-service-token',
-      protocol: 'http/protobuf',
-      resourceAttributes: 'user.email=ada@acme.example,repo=acme/payments',
     });
-    expect({ code: cli.code, stderr: cli.stderr }).toEqual({
-      code: 0,
-      stderr: '',
-    });
-    const reported = JSON.parse(cli.stdout);
 
     // Every export, logs and metrics, reached the backend twice, and it accepted both.
     const arrivals = [...proxy.arrivals.values()];
