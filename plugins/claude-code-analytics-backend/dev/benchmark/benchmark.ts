@@ -47,6 +47,7 @@ import { fastCatalogFactory } from './fastCatalog';
 import { MoveTimes, TeamMove } from './measureFreshness';
 import { FleetFigures, measureOtlp, OtlpFigures } from './measureOtlp';
 import { measureSeries, SeriesFigures } from './measureSeries';
+import { postgresServerCpu } from './postgresServerCpu';
 import { fetchRetryingOnce, percentile, Table } from './report';
 
 type Options = {
@@ -734,6 +735,8 @@ async function runOn(
           sqlProfile?.print('otlp, the closed-loop run');
           await cpuProfile?.stop(`otlp-${database}`);
         },
+        databaseCpuMs:
+          database === 'postgres' ? await postgresServerCpu(knex) : undefined,
       });
     } else {
       console.log(
@@ -993,6 +996,17 @@ function printReport(
         o.processCpuMsPerRequest.toFixed(2),
         o.bare.processCpuMsPerRequest.toFixed(2),
       );
+      // SQLite runs in the backend's process; a PostgreSQL server is measured when it runs here.
+      const databaseCpu = (ms: number | undefined) =>
+        ms?.toFixed(2) ??
+        (result.database === 'postgres'
+          ? 'not on this machine'
+          : 'in the backend');
+      otlp.row(
+        'database server CPU per export, ms',
+        databaseCpu(o.databaseCpuMsPerRequest),
+        '',
+      );
       otlp.row(
         'exports/s the event loop would take (1000 / main-thread CPU ms)',
         (1000 / o.cpuMsPerRequest).toFixed(0),
@@ -1044,6 +1058,7 @@ function printReport(
           'errors / dropped / 503s retried',
           'api requests sent / stored',
           'event loop delay p99 / max ms',
+          'database server CPU per export, ms',
           'lines in the adoption API every 5 s / at the end, of sent',
           'all visible after the end',
           'bare HTTP server: answered/s, p99 ms, errors + dropped',
@@ -1067,6 +1082,7 @@ function printReport(
             `${f.eventLoopDelayP99Ms.toFixed(
               0,
             )} / ${f.eventLoopDelayMaxMs.toFixed(0)}`,
+            databaseCpu(f.databaseCpuMsPerRequest),
             `${[...f.linesVisibleDuring, f.linesVisibleAtEnd].join(', ')} of ${
               f.sentLines
             }`,

@@ -39,6 +39,8 @@ export type OtlpFigures = {
   cpuMsPerRequest: number;
   /** CPU time of every backend thread per export (decoding threads included). */
   processCpuMsPerRequest: number;
+  /** CPU time of the database server per export, when it runs on this machine. */
+  databaseCpuMsPerRequest?: number;
   /** The backend's event loop during the run: how long requests waited for it to be free. */
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
@@ -77,6 +79,8 @@ export type FleetFigures = {
   linesVisibleAtEnd: number;
   /** From the fleet's end until the root's card showed every line (NaN: not within 60 s). */
   visibleMs: number;
+  /** CPU time of the database server per export, when it runs on this machine. */
+  databaseCpuMsPerRequest?: number;
   /** The same fleet against the bare HTTP server. */
   bare?: { achieved: number; p99: number; errors: number };
   /** Exports per request (1: each exporter posts its own; more: through a batching collector). */
@@ -467,6 +471,8 @@ export async function measureOtlp(options: {
   onLoadStart?: () => Promise<void> | void;
   /** Called when the closed-loop run against the backend ends (before waiting for the rollups). */
   onLoadEnd?: () => Promise<void> | void;
+  /** CPU milliseconds the database server has used so far, when it runs on this machine. */
+  databaseCpuMs?: () => number;
 }): Promise<OtlpFigures> {
   const { knex } = options;
   if (options.dayRequests) {
@@ -573,6 +579,20 @@ export async function measureOtlp(options: {
     };
   };
 
+  /** A run against the backend, with the database server's CPU time during it. */
+  const runOnBackend = async (data: Record<string, unknown>) => {
+    const before = options.databaseCpuMs?.();
+    const result = await runLoad(data);
+    const after = options.databaseCpuMs?.();
+    return {
+      ...result,
+      databaseCpuMsPerRequest:
+        before === undefined || after === undefined
+          ? undefined
+          : perRequest(result, after - before),
+    };
+  };
+
   options.log(`OTLP: ${options.clients} clients against the backend`);
   await options.onLoadStart?.();
   const {
@@ -582,7 +602,7 @@ export async function measureOtlp(options: {
     linesVisibleAtEnd,
     visibleMs,
   } = await withFreshness(
-    () => runLoad({ ...workerData, url: options.url }),
+    () => runOnBackend({ ...workerData, url: options.url }),
     options.onLoadEnd,
   );
   if (load.errors > 0) {
@@ -628,7 +648,7 @@ export async function measureOtlp(options: {
           url: bareUrl,
         });
     const freshness = await withFreshness(() =>
-      runLoad({
+      runOnBackend({
         ...workerData,
         run: fleetRun,
         rate: offered,
@@ -659,6 +679,7 @@ export async function measureOtlp(options: {
       linesVisibleDuring: freshness.linesVisibleDuring,
       linesVisibleAtEnd: freshness.linesVisibleAtEnd,
       visibleMs: freshness.visibleMs,
+      databaseCpuMsPerRequest: fleet.databaseCpuMsPerRequest,
       bare: bareFleet && {
         achieved: rate(bareFleet),
         p99: percentile(bareFleet.latencies, 99),
@@ -697,6 +718,7 @@ export async function measureOtlp(options: {
     fleets,
     cpuMsPerRequest: perRequest(load, load.cpuMs),
     processCpuMsPerRequest: perRequest(load, load.processCpuMs),
+    databaseCpuMsPerRequest: load.databaseCpuMsPerRequest,
     bare: {
       cpuMsPerRequest: perRequest(bare, bare.cpuMs),
       processCpuMsPerRequest: perRequest(bare, bare.processCpuMs),
