@@ -25,16 +25,17 @@ const postgres = databases
           // One process, on the CPU for the whole statement.
           await tx.raw('SET LOCAL max_parallel_workers_per_gather = 0');
           await tx.raw(
-            'SELECT count(*) FROM generate_series(1, 4000000) AS n WHERE n % 7 = 3',
+            'SELECT count(*) FROM generate_series(1, 8000000) AS n WHERE n % 7 = 3',
           );
         });
         const elapsed = performance.now() - started;
         const used = cpuMs!() - before;
 
-        // Most of the statement's time is its CPU time; the server cannot have used more than every
-        // core for the whole time (the kernel counts in ticks of 10 ms).
-        expect(elapsed).toBeGreaterThan(100);
-        expect(used).toBeGreaterThan(elapsed / 2);
+        // The statement takes about 0.8 s of CPU on the CI machine's cores (a quarter of it is
+        // margin for faster ones, and holds whatever else shares the machine, which lengthens only
+        // its elapsed time); the server cannot have used more than every core for the whole time
+        // (the kernel counts in ticks of 10 ms).
+        expect(used).toBeGreaterThan(200);
         expect(used).toBeLessThan(elapsed * os.cpus().length + 20);
       },
     );
