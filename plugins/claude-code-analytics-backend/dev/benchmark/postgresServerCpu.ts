@@ -53,14 +53,16 @@ export async function postgresServerCpu(
     // USER_HZ is 100 on Linux unless configured otherwise.
   }
   return () => {
-    let ticks = readStat(postmaster).children;
+    let ticks = 0;
     for (const entry of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) {
         continue;
       }
       try {
         const stat = readStat(Number(entry));
-        if (Number(entry) === postmaster || stat.parent === postmaster) {
+        if (Number(entry) === postmaster) {
+          ticks += stat.own + stat.children;
+        } else if (stat.parent === postmaster) {
           ticks += stat.own;
         }
       } catch {

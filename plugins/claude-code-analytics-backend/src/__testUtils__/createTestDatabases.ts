@@ -17,3 +17,17 @@ export function createTestDatabases(): TestDatabases {
   }
   return databases;
 }
+
+/**
+ * For tests of PostgreSQL alone: `describe` when a server is set (`describe.skip` otherwise, the
+ * suite's title saying so), and the ids to run each test on (one placeholder when skipped, as
+ * `it.each` needs a row).
+ */
+export function onPostgres(databases: TestDatabases) {
+  const ids = databases
+    .eachSupportedId()
+    .filter(([id]) => id.startsWith('POSTGRES'));
+  return ids.length > 0
+    ? { describe, ids }
+    : { describe: describe.skip, ids: [['POSTGRES_15']] as typeof ids };
+}

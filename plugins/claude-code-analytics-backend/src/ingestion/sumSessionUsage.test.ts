@@ -4,7 +4,10 @@ import {
   lockKeysForTransaction,
   SESSION_SUMS_LOCK,
 } from '../store/lockForTransaction';
-import { createTestDatabases } from '../__testUtils__/createTestDatabases';
+import {
+  createTestDatabases,
+  onPostgres,
+} from '../__testUtils__/createTestDatabases';
 import { untilAdvisoryLockWaited } from '../__testUtils__/untilAdvisoryLockWaited';
 import { DEFAULT_PRICING } from './PricingOptions';
 import {
@@ -47,14 +50,12 @@ const databases = createTestDatabases();
 // On SQLite a re-sum cannot read while another transaction holds the only connection, so this
 // test cannot tell a read inside the re-sum's transaction from one before it there (the
 // transaction is what keeps another re-sum from running between the read and the write).
-const postgres = databases
-  .eachSupportedId()
-  .filter(([id]) => id.startsWith('POSTGRES'));
+const postgres = onPostgres(databases);
 
-(postgres.length > 0 ? describe : describe.skip)(
+postgres.describe(
   'writeSessionUsage on PostgreSQL (skipped when no server is set)',
   () => {
-    it.each(postgres.length > 0 ? postgres : [['POSTGRES_15']])(
+    it.each(postgres.ids)(
       'reads the session data only once no other re-sum of the day can write after it, %p',
       async databaseId => {
         const knex = await databases.init(databaseId as 'POSTGRES_15');
