@@ -61,12 +61,13 @@ const ENTITIES_PER_STATEMENT = 200;
 /** Entity-days recomputed by one statement (entities x days). */
 const ENTITY_DAYS_PER_STATEMENT = 2000;
 
-const ENTITY_TABLES = [
+/** The entities' rollup tables (exported for tests of their sums' statements). */
+export const ENTITY_TABLES = [
   'entity_daily',
   'entity_model_daily',
   'entity_tool_daily',
 ] as const;
-type EntityTable = (typeof ENTITY_TABLES)[number];
+export type EntityTable = (typeof ENTITY_TABLES)[number];
 
 /** Each rollup table: the facts it sums, its columns besides entity and day, and its measures. */
 const ENTITY_SUMS: Record<
@@ -567,7 +568,7 @@ export class RollupEngine {
  * The query of some entities' rows of a rollup table on some days, summed from the facts of their
  * scopes: one row per entity, day (and model or tool), its columns named as the table's.
  */
-function entitySums(
+export function entitySums(
   table: EntityTable,
   entityRefs: string[],
   dates: string[],
