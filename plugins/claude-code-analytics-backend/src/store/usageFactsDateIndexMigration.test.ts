@@ -15,11 +15,19 @@ jest.setTimeout(120_000);
 
 const MIGRATION = '20261127080000_usage_facts_date_index.js';
 const FACT_TABLES = ['usage_facts', 'usage_model_facts', 'usage_tool_facts'];
-/** Each rollup table's measure checked below, and each person's value of it on every day. */
+/** Each rollup table's facts, the measure checked below and each person's value of it every day. */
 const SUMMED = {
-  entity_daily: ['sessions', 1],
-  entity_model_daily: ['input_tokens', 10],
-  entity_tool_daily: ['accepted', 2],
+  entity_daily: { facts: 'usage_facts', measure: 'sessions', each: 1 },
+  entity_model_daily: {
+    facts: 'usage_model_facts',
+    measure: 'input_tokens',
+    each: 10,
+  },
+  entity_tool_daily: {
+    facts: 'usage_tool_facts',
+    measure: 'accepted',
+    each: 2,
+  },
 } as const;
 
 /** The facts tables' indexes by day, by name. */
@@ -102,7 +110,7 @@ describe(`migration ${MIGRATION}`, () => {
           const [{ 'QUERY PLAN': plans }] = (
             await knex.raw(`EXPLAIN (FORMAT JSON) ${sql}`, [...bindings])
           ).rows;
-          const facts = FACT_TABLES[ENTITY_TABLES.indexOf(table)];
+          const { facts, measure, each } = SUMMED[table];
           const scans = scansOf(plans[0].Plan, facts);
           expect({ table, scans }).toEqual({
             table,
@@ -110,7 +118,6 @@ describe(`migration ${MIGRATION}`, () => {
           });
           // The day's sums: 400 people's facts of that day.
           const [sums] = (await knex.raw(sql, [...bindings])).rows;
-          const [measure, each] = SUMMED[table];
           expect(Number(sums[measure])).toBe(400 * each);
         }
         await knex.destroy();
