@@ -67,10 +67,10 @@ export const ENTITY_TABLES = [
   'entity_model_daily',
   'entity_tool_daily',
 ] as const;
-export type EntityTable = (typeof ENTITY_TABLES)[number];
+type EntityTable = (typeof ENTITY_TABLES)[number];
 
 /** Each rollup table: the facts it sums, its columns besides entity and day, and its measures. */
-const ENTITY_SUMS: Record<
+export const ENTITY_SUMS: Record<
   EntityTable,
   { facts: string; detail: string[]; measures: readonly string[] }
 > = {

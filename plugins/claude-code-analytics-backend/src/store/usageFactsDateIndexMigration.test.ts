@@ -7,27 +7,24 @@ import {
   migrateUpToBefore,
   storeMigrations,
 } from '../__testUtils__/migrateUpToBefore';
-import { ENTITY_TABLES, entitySums } from '../rollups/RollupEngine';
+import {
+  ENTITY_SUMS,
+  ENTITY_TABLES,
+  entitySums,
+} from '../rollups/RollupEngine';
 import { isPostgres } from './isPostgres';
 import { migrateStore } from './migrateStore';
 
 jest.setTimeout(120_000);
 
 const MIGRATION = '20261127080000_usage_facts_date_index.js';
-const FACT_TABLES = ['usage_facts', 'usage_model_facts', 'usage_tool_facts'];
-/** Each rollup table's facts, the measure checked below and each person's value of it every day. */
+/** The facts tables, as the rollups sum them. */
+const FACT_TABLES = ENTITY_TABLES.map(table => ENTITY_SUMS[table].facts);
+/** Each rollup table's measure checked below, and each person's value of it every day. */
 const SUMMED = {
-  entity_daily: { facts: 'usage_facts', measure: 'sessions', each: 1 },
-  entity_model_daily: {
-    facts: 'usage_model_facts',
-    measure: 'input_tokens',
-    each: 10,
-  },
-  entity_tool_daily: {
-    facts: 'usage_tool_facts',
-    measure: 'accepted',
-    each: 2,
-  },
+  entity_daily: { measure: 'sessions', each: 1 },
+  entity_model_daily: { measure: 'input_tokens', each: 10 },
+  entity_tool_daily: { measure: 'accepted', each: 2 },
 } as const;
 
 /** The facts tables' indexes by day, by name. */
@@ -110,8 +107,8 @@ describe(`migration ${MIGRATION}`, () => {
           const [{ 'QUERY PLAN': plans }] = (
             await knex.raw(`EXPLAIN (FORMAT JSON) ${sql}`, [...bindings])
           ).rows;
-          const { facts, measure, each } = SUMMED[table];
-          const scans = scansOf(plans[0].Plan, facts);
+          const { measure, each } = SUMMED[table];
+          const scans = scansOf(plans[0].Plan, ENTITY_SUMS[table].facts);
           expect({ table, scans }).toEqual({
             table,
             scans: [expect.stringMatching(/Index|Bitmap Heap/)],
