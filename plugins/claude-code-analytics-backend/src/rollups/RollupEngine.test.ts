@@ -289,7 +289,7 @@ describe('RollupEngine on a SQLite file', () => {
       .where({ entity_ref: entityRef, date: day })
       .orderBy(table === 'entity_tool_daily' ? 'tool' : 'date');
 
-  it("sums the entities' days on the reader's thread and writes only the rows that changed", async () => {
+  it("adds a person's changed facts to their entities' rows, writing only the rows that change, and sums a catalog change's days on the reader's thread", async () => {
     await knex('user_identities').insert([
       { identity: 'ada@acme.example', user_ref: 'user:default/ada' },
       { identity: 'bob@acme.example', user_ref: 'user:default/bob' },
@@ -330,8 +330,8 @@ describe('RollupEngine on a SQLite file', () => {
       DEFAULT_PRICING,
     );
     await engine.run();
-    expect(read).toHaveBeenCalled();
-    // No sum of facts ran on the main connection: the thread read them.
+    // The facts' differences went to the entities: nothing was summed from the facts.
+    expect(read).not.toHaveBeenCalled();
     expect(statements.filter(sql => /SUM\(f\./.test(sql))).toEqual([]);
     expect(await rowsOf('entity_daily', 'group:default/team')).toEqual([
       expect.objectContaining({ active_users: 2, lines_added: 3 }),
@@ -368,7 +368,8 @@ describe('RollupEngine on a SQLite file', () => {
       expect.objectContaining({ active_users: 1, lines_added: 5 }),
     ]);
 
-    // Bob's Write decisions are gone: his and the team's Write rows are deleted.
+    // Bob's Write decisions are gone: their counts are taken off his and the team's Write rows,
+    // which are deleted, no Write fact being left under them.
     statements.length = 0;
     await writeUsageDays(
       knex,
@@ -378,6 +379,7 @@ describe('RollupEngine on a SQLite file', () => {
     );
     await engine.run();
     expect(entityWrites()).toEqual([
+      expect.stringMatching(/^INSERT INTO "entity_tool_daily"/),
       expect.stringMatching(/^delete from `entity_tool_daily`/),
     ]);
     expect(await rowsOf('entity_tool_daily', 'group:default/team')).toEqual([
@@ -386,6 +388,36 @@ describe('RollupEngine on a SQLite file', () => {
     expect(await rowsOf('entity_tool_daily', 'user:default/bob')).toEqual([]);
     expect(await rowsOf('entity_daily', 'group:default/team')).toEqual([
       expect.objectContaining({ active_users: 2, lines_added: 6 }),
+    ]);
+
+    // Cy, exporting already, joins the team in the catalog (the scope, and the team's day queued,
+    // as a catalog refresh writes them): the team's day is summed again from the facts, on the
+    // thread.
+    await knex('user_identities').insert({
+      identity: 'cy@acme.example',
+      user_ref: 'user:default/cy',
+    });
+    await writeUsageDays(
+      knex,
+      'demo',
+      [usage('cy@acme.example', 4, {})],
+      DEFAULT_PRICING,
+    );
+    await engine.run();
+    expect(read).not.toHaveBeenCalled();
+    statements.length = 0;
+    await knex.transaction(async tx => {
+      await tx('entity_scopes').insert({
+        entity_ref: 'group:default/team',
+        scope_ref: 'user:default/cy',
+      });
+      await enqueueEntityDays(tx, [{ ref: 'group:default/team', date: day }]);
+    });
+    await engine.run();
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(statements.filter(sql => /SUM\(f\./.test(sql))).toEqual([]);
+    expect(await rowsOf('entity_daily', 'group:default/team')).toEqual([
+      expect.objectContaining({ active_users: 3, lines_added: 10 }),
     ]);
   });
 
@@ -437,9 +469,24 @@ describe('RollupEngine on a SQLite file', () => {
       DEFAULT_PRICING,
     );
     await engine.run();
+    expect(await rowsOf('entity_daily', 'group:default/team')).toEqual([
+      expect.objectContaining({ active_users: 2, lines_added: 3 }),
+    ]);
+
+    // Bob leaves the team: the catalog's refresh removes his scope and queues the team's day.
+    await knex.transaction(async tx => {
+      await tx('entity_scopes')
+        .where({
+          entity_ref: 'group:default/team',
+          scope_ref: 'user:default/bob',
+        })
+        .delete();
+      await enqueueEntityDays(tx, [{ ref: 'group:default/team', date: day }]);
+    });
+    await engine.run();
     expect(moved).toBe(true);
     expect(await rowsOf('entity_daily', 'group:default/team')).toEqual([
-      expect.objectContaining({ active_users: 3, lines_added: 7 }),
+      expect.objectContaining({ active_users: 2, lines_added: 5 }),
     ]);
     expect(await knex('rollup_entity_queue').count({ n: '*' })).toEqual([
       { n: 0 },

@@ -7,32 +7,27 @@ import { BatchSizer } from '../store/BatchSizer';
 import { chunked } from '../store/chunked';
 import { isSqlite } from '../store/isSqlite';
 import { replaceRows } from '../store/replaceRows';
-import {
-  readOnConnection,
-  SnapshotReader,
-  SqliteQuery,
-} from '../store/SqliteReader';
+import { readOnConnection, SnapshotReader } from '../store/SqliteReader';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
 import { whereValuesIn } from '../store/whereKeysIn';
 import {
-  ACTIVITY_COLUMNS,
   FACT_KEY,
-  TOKEN_COLUMNS,
-  TOOL_COLUMNS,
   UsageFactRow,
   UsageModelFactRow,
   UsageToolFactRow,
 } from '../store/tables';
 import { attributeUsage } from './attributeUsage';
 import { DeliveryRollups } from './DeliveryRollups';
+import { entityChanges, writeEntityChanges } from './entityChanges';
+import {
+  ENTITY_TABLES,
+  entityColumns,
+  entityKey,
+  entitySums,
+} from './entitySums';
 import { lockActiveDays, markActiveDays } from './markActiveDays';
 import { RawUserDay, reconcileUserDay } from './reconcileUserDay';
-import {
-  dequeue,
-  enqueueEntityDays,
-  QueuedDay,
-  readQueue,
-} from './rollupQueue';
+import { dequeue, QueuedDay, readQueue } from './rollupQueue';
 import {
   UsageVector,
   addUsageVector,
@@ -61,49 +56,6 @@ const ENTITIES_PER_STATEMENT = 200;
 /** Entity-days recomputed by one statement (entities x days). */
 const ENTITY_DAYS_PER_STATEMENT = 2000;
 
-/** The entities' rollup tables (exported for tests of their sums' statements). */
-export const ENTITY_TABLES = [
-  'entity_daily',
-  'entity_model_daily',
-  'entity_tool_daily',
-] as const;
-type EntityTable = (typeof ENTITY_TABLES)[number];
-
-/** Each rollup table: the facts it sums, its columns besides entity and day, and its measures. */
-export const ENTITY_SUMS: Record<
-  EntityTable,
-  { facts: string; detail: string[]; measures: readonly string[] }
-> = {
-  entity_daily: {
-    facts: 'usage_facts',
-    detail: [],
-    measures: [...ACTIVITY_COLUMNS, ...TOKEN_COLUMNS],
-  },
-  entity_model_daily: {
-    facts: 'usage_model_facts',
-    detail: ['model'],
-    measures: TOKEN_COLUMNS,
-  },
-  entity_tool_daily: {
-    facts: 'usage_tool_facts',
-    detail: ['tool'],
-    measures: TOOL_COLUMNS,
-  },
-};
-
-const entityKey = (table: EntityTable) => [
-  'entity_ref',
-  'date',
-  ...ENTITY_SUMS[table].detail,
-];
-
-/** A rollup table's columns, in the order of its sums' query. */
-const entityColumns = (table: EntityTable) => [
-  ...entityKey(table),
-  ...(table === 'entity_daily' ? ['active_users'] : []),
-  ...ENTITY_SUMS[table].measures,
-];
-
 function shiftDay(date: string, days: number): string {
   return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
 }
@@ -116,9 +68,11 @@ type Waiter = {
 };
 
 /**
- * Turns queued user-days into reconciled facts and queued entity-days into rollups. Work is
- * incremental: only what was queued is recomputed, and each recomputation replaces its rows, so
- * running it twice (or on two replicas) gives the same result.
+ * Turns queued user-days into reconciled facts, and their differences into the rollups of their
+ * entities; re-sums the entity-days that catalog changes queued. Work is incremental: only what was
+ * queued is recomputed, a recomputation writes only what changed, and the user rollups serialise
+ * on PostgreSQL (`lockActiveDays`), so running it twice (or on two replicas) gives the same result:
+ * the second finds the facts it computes stored already, and no difference to add.
  */
 export class RollupEngine {
   private running: Promise<void> | undefined;
@@ -469,27 +423,46 @@ export class RollupEngine {
       toolFacts,
     );
 
-    const entities = new Set<string>();
+    // The entities of the facts' scopes take the differences, in this transaction: a day's rollups
+    // never read that day's facts again, whatever the size of the entity (a pass re-summed the
+    // organisation's and its departments' day from all of it, however few people had exported).
+    const entitiesOfScope = new Map<string, string[]>();
     for (const chunk of chunked([...touched], 300)) {
       for (const row of await whereValuesIn(
-        tx('entity_scopes').select('entity_ref'),
+        tx('entity_scopes').select('scope_ref', 'entity_ref'),
         'scope_ref',
         chunk,
       )) {
-        entities.add(row.entity_ref);
+        entitiesOfScope.set(row.scope_ref, [
+          ...(entitiesOfScope.get(row.scope_ref) ?? []),
+          row.entity_ref,
+        ]);
       }
     }
-    await enqueueEntityDays(
-      tx,
-      [...entities].map(entity => ({ ref: entity, date })),
-    );
+    const factsOf = {
+      entity_daily: [storedFacts, facts],
+      entity_model_daily: [storedModelFacts, modelFacts],
+      entity_tool_daily: [storedToolFacts, toolFacts],
+    };
+    for (const table of ENTITY_TABLES) {
+      const [before, after] = factsOf[table];
+      await writeEntityChanges(
+        tx,
+        table,
+        date,
+        entityChanges(table, date, before, after, entitiesOfScope),
+      );
+    }
   }
 
   /**
-   * Re-sums the queued entity-days. On PostgreSQL the database sums and writes them, one statement
-   * per table. On SQLite the sums are read before the transaction, on the reader's thread when
-   * there is one (so that summing a department's or the organisation's day does not hold the event
-   * loop), and the transaction writes only the rows that changed.
+   * Re-sums the entity-days queued by catalog changes (an entity whose scopes changed). On
+   * PostgreSQL the database sums and writes them, one statement per table, under the user rollups'
+   * lock: a difference added between a re-sum's delete and its insert would otherwise be lost, or
+   * make the insert fail. On SQLite the sums are read before the transaction, on the reader's thread
+   * when there is one (so that summing a department's year does not hold the event loop), and the
+   * transaction writes only the rows that changed; the user rollups of the same pass ran before the
+   * read, and nothing else writes facts.
    */
   private async processEntityQueue() {
     await this.drainQueue('rollup_entity_queue', async queued => {
@@ -509,6 +482,7 @@ export class RollupEngine {
       }
       if (!isSqlite(this.knex)) {
         return async tx => {
+          await lockActiveDays(tx);
           for (const { dates, refs } of rectangles) {
             await this.resumEntitiesOnDates(tx, dates, refs);
           }
@@ -562,37 +536,6 @@ export class RollupEngine {
       );
     }
   }
-}
-
-/**
- * The query of some entities' rows of a rollup table on some days, summed from the facts of their
- * scopes: one row per entity, day (and model or tool), its columns named as the table's.
- */
-export function entitySums(
-  table: EntityTable,
-  entityRefs: string[],
-  dates: string[],
-): SqliteQuery {
-  const { facts, detail, measures } = ENTITY_SUMS[table];
-  const columns = [
-    's.entity_ref AS entity_ref',
-    'f.date AS date',
-    ...detail.map(c => `f.${c} AS ${c}`),
-    ...(table === 'entity_daily'
-      ? ['COUNT(DISTINCT f.user_ref) AS active_users']
-      : []),
-    ...measures.map(c => `SUM(f.${c}) AS ${c}`),
-  ];
-  return {
-    sql: `SELECT ${columns.join(', ')}
-       FROM ${facts} f JOIN entity_scopes s ON s.scope_ref = f.scope_ref
-       WHERE s.entity_ref IN (${entityRefs.map(() => '?').join(', ')})
-         AND f.date IN (${dates.map(() => '?').join(', ')})
-       GROUP BY ${['s.entity_ref', 'f.date', ...detail.map(c => `f.${c}`)].join(
-         ', ',
-       )}`,
-    bindings: [...entityRefs, ...dates],
-  };
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   ENTITY_SUMS,
   ENTITY_TABLES,
   entitySums,
-} from '../rollups/RollupEngine';
+} from '../rollups/entitySums';
 import { isPostgres } from './isPostgres';
 import { migrateStore } from './migrateStore';
 

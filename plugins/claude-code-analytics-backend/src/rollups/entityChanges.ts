@@ -1,0 +1,177 @@
+import { Knex } from 'knex';
+import { chunked } from '../store/chunked';
+import { insertRows } from '../store/insertRows';
+import { whereKeysIn } from '../store/whereKeysIn';
+import { ENTITY_SUMS, EntityTable, entityKey } from './entitySums';
+
+type Row = Record<string, unknown>;
+
+/** What some people's recomputed facts of one day change in one rollup table. */
+export type EntityTableChanges = {
+  /** Rows of differences, keyed as the table, to add to the stored rows (or insert). */
+  differences: Row[];
+  /**
+   * Keys (entity and detail) that lost facts: their rows are deleted if no fact is left under them.
+   */
+  thinned: string[][];
+};
+
+/**
+ * The differences that some people's facts of one day, recomputed, make to one rollup table of the
+ * entities whose scopes they are in: each rollup row is the sum of the facts of its entity's scopes
+ * (`entitySums`), so the new facts of a person add to it and the old ones subtract from it, and no
+ * other fact needs reading. `before` and `after` are all the facts of those people on that day, in
+ * the table's facts table (for `entity_daily`, also what decides whether each person counts in an
+ * entity's `active_users`: whether any of their facts is in one of its scopes).
+ *
+ * Measures are summed as numbers: the facts of a day hold far less than 2^53 tokens.
+ */
+export function entityChanges(
+  table: EntityTable,
+  date: string,
+  before: Row[],
+  after: Row[],
+  entitiesOfScope: ReadonlyMap<string, readonly string[]>,
+): EntityTableChanges {
+  const { detail, measures } = ENTITY_SUMS[table];
+  // entity_daily also counts the people with facts in the entity's scopes.
+  const countsPeople = table === 'entity_daily';
+  const changes = new Map<string, { row: Row; facts: number }>();
+  const add = (fact: Row, sign: 1 | -1) => {
+    for (const entityRef of entitiesOfScope.get(String(fact.scope_ref)) ?? []) {
+      const key = [entityRef, ...detail.map(c => String(fact[c]))];
+      const id = JSON.stringify(key);
+      let change = changes.get(id);
+      if (!change) {
+        change = {
+          row: {
+            entity_ref: entityRef,
+            date,
+            ...Object.fromEntries(detail.map(c => [c, fact[c]])),
+            ...(countsPeople ? { active_users: 0 } : {}),
+            ...Object.fromEntries(measures.map(c => [c, 0])),
+          },
+          facts: 0,
+        };
+        changes.set(id, change);
+      }
+      for (const c of measures) {
+        change.row[c] = (change.row[c] as number) + sign * Number(fact[c] ?? 0);
+      }
+      change.facts += sign;
+    }
+  };
+  for (const fact of before) {
+    add(fact, -1);
+  }
+  for (const fact of after) {
+    add(fact, 1);
+  }
+
+  if (countsPeople) {
+    // A person counts once in an entity however many of its scopes hold their facts.
+    const entitiesOfPerson = (facts: Row[]) => {
+      const of = new Map<string, Set<string>>();
+      for (const fact of facts) {
+        const entities = of.get(String(fact.user_ref)) ?? new Set<string>();
+        for (const entityRef of entitiesOfScope.get(String(fact.scope_ref)) ??
+          []) {
+          entities.add(entityRef);
+        }
+        of.set(String(fact.user_ref), entities);
+      }
+      return of;
+    };
+    const was = entitiesOfPerson(before);
+    const is = entitiesOfPerson(after);
+    for (const person of new Set([...was.keys(), ...is.keys()])) {
+      const from = was.get(person) ?? new Set<string>();
+      const to = is.get(person) ?? new Set<string>();
+      for (const entityRef of to) {
+        if (!from.has(entityRef)) {
+          (changes.get(JSON.stringify([entityRef]))!.row
+            .active_users as number)++;
+        }
+      }
+      for (const entityRef of from) {
+        if (!to.has(entityRef)) {
+          (changes.get(JSON.stringify([entityRef]))!.row
+            .active_users as number)--;
+        }
+      }
+    }
+  }
+
+  const differences: Row[] = [];
+  const thinned: string[][] = [];
+  for (const { row, facts } of changes.values()) {
+    // Rows gaining facts are written even when their sums do not move (a row exists while any fact
+    // is under it); rows losing facts are looked at after.
+    if (
+      facts > 0 ||
+      measures.some(c => row[c] !== 0) ||
+      (countsPeople && row.active_users !== 0)
+    ) {
+      differences.push(row);
+    }
+    if (facts < 0) {
+      thinned.push([
+        String(row.entity_ref),
+        ...detail.map(c => String(row[c])),
+      ]);
+    }
+  }
+  return { differences, thinned };
+}
+
+/**
+ * Writes one table's changes (`entityChanges`) after the facts themselves were written, in their
+ * transaction: the differences are added to the stored rows (a row not stored yet is inserted), and
+ * a row that lost facts is deleted when none is left under it. For `entity_daily` that is when no
+ * person is counted; for the others, when its measures are all zero and no fact of its entity's
+ * scopes has its day and detail (a fact may hold zeros).
+ */
+export async function writeEntityChanges(
+  tx: Knex.Transaction,
+  table: EntityTable,
+  date: string,
+  changes: EntityTableChanges,
+): Promise<void> {
+  const { facts, detail, measures } = ENTITY_SUMS[table];
+  const countsPeople = table === 'entity_daily';
+  await insertRows(tx, table, changes.differences, {
+    onConflict: entityKey(table),
+    add: [...(countsPeople ? ['active_users'] : []), ...measures],
+  });
+  const keyColumns = ['entity_ref', ...detail];
+  for (const chunk of chunked(
+    changes.thinned,
+    Math.floor(1000 / keyColumns.length),
+  )) {
+    const query = whereKeysIn(tx(table), keyColumns, chunk).where('date', date);
+    if (countsPeople) {
+      await query.where('active_users', 0).delete();
+      continue;
+    }
+    for (const c of measures) {
+      query.where(c, 0);
+    }
+    await query
+      .whereNotExists(inFacts =>
+        inFacts
+          .select(tx.raw('1'))
+          .from({ f: facts })
+          .join({ s: 'entity_scopes' }, 's.scope_ref', 'f.scope_ref')
+          .whereRaw(
+            ['s.entity_ref', 'f.date', ...detail.map(c => `f.${c}`)]
+              .map(() => '?? = ??')
+              .join(' AND '),
+            ['entity_ref', 'date', ...detail].flatMap(c => [
+              c === 'entity_ref' ? 's.entity_ref' : `f.${c}`,
+              `${table}.${c}`,
+            ]),
+          ),
+      )
+      .delete();
+  }
+}
