@@ -37,66 +37,98 @@ export function entityChanges(
   // entity_daily also counts the people with facts in the entity's scopes.
   const countsPeople = table === 'entity_daily';
   const changes = new Map<string, { row: Row; facts: number }>();
+  const changeOf = (entityRef: string, fact: Row) => {
+    const id = [entityRef, ...detail.map(c => String(fact[c]))].join('\u0000');
+    let change = changes.get(id);
+    if (!change) {
+      change = {
+        row: {
+          entity_ref: entityRef,
+          date,
+          ...Object.fromEntries(detail.map(c => [c, fact[c]])),
+          ...(countsPeople ? { active_users: 0 } : {}),
+          ...Object.fromEntries(measures.map(c => [c, 0])),
+        },
+        facts: 0,
+      };
+      changes.set(id, change);
+    }
+    return change;
+  };
   const add = (fact: Row, sign: 1 | -1) => {
     for (const entityRef of entitiesOfScope.get(String(fact.scope_ref)) ?? []) {
-      const key = [entityRef, ...detail.map(c => String(fact[c]))];
-      const id = JSON.stringify(key);
-      let change = changes.get(id);
-      if (!change) {
-        change = {
-          row: {
-            entity_ref: entityRef,
-            date,
-            ...Object.fromEntries(detail.map(c => [c, fact[c]])),
-            ...(countsPeople ? { active_users: 0 } : {}),
-            ...Object.fromEntries(measures.map(c => [c, 0])),
-          },
-          facts: 0,
-        };
-        changes.set(id, change);
-      }
+      const change = changeOf(entityRef, fact);
       for (const c of measures) {
         change.row[c] = (change.row[c] as number) + sign * Number(fact[c] ?? 0);
       }
       change.facts += sign;
     }
   };
-  for (const fact of before) {
-    add(fact, -1);
-  }
+
+  // Facts are paired by key first: most of a person's facts are the same as at the last pass (an
+  // export changes a model or two, a tool or two) and add nothing. People with facts new or gone
+  // may count in other entities than before.
+  const factKey = (fact: Row) =>
+    [
+      fact.scope_ref,
+      fact.user_ref,
+      fact.attribution,
+      ...detail.map(c => fact[c]),
+    ]
+      .map(String)
+      .join('\u0000');
+  const stored = new Map(before.map(fact => [factKey(fact), fact]));
+  const recounted = new Set<string>();
   for (const fact of after) {
-    add(fact, 1);
+    const key = factKey(fact);
+    const old = stored.get(key);
+    stored.delete(key);
+    if (!old) {
+      add(fact, 1);
+      recounted.add(String(fact.user_ref));
+    } else if (
+      measures.some(c => Number(old[c] ?? 0) !== Number(fact[c] ?? 0))
+    ) {
+      add(old, -1);
+      add(fact, 1);
+    }
+  }
+  for (const old of stored.values()) {
+    add(old, -1);
+    recounted.add(String(old.user_ref));
   }
 
-  if (countsPeople) {
+  if (countsPeople && recounted.size > 0) {
     // A person counts once in an entity however many of its scopes hold their facts.
     const entitiesOfPerson = (facts: Row[]) => {
       const of = new Map<string, Set<string>>();
       for (const fact of facts) {
-        const entities = of.get(String(fact.user_ref)) ?? new Set<string>();
+        const person = String(fact.user_ref);
+        if (!recounted.has(person)) {
+          continue;
+        }
+        const entities = of.get(person) ?? new Set<string>();
         for (const entityRef of entitiesOfScope.get(String(fact.scope_ref)) ??
           []) {
           entities.add(entityRef);
         }
-        of.set(String(fact.user_ref), entities);
+        of.set(person, entities);
       }
       return of;
     };
     const was = entitiesOfPerson(before);
     const is = entitiesOfPerson(after);
-    for (const person of new Set([...was.keys(), ...is.keys()])) {
+    for (const person of recounted) {
       const from = was.get(person) ?? new Set<string>();
       const to = is.get(person) ?? new Set<string>();
       for (const entityRef of to) {
         if (!from.has(entityRef)) {
-          (changes.get(JSON.stringify([entityRef]))!.row
-            .active_users as number)++;
+          (changeOf(entityRef, {}).row.active_users as number)++;
         }
       }
       for (const entityRef of from) {
         if (!to.has(entityRef)) {
-          (changes.get(JSON.stringify([entityRef]))!.row
-            .active_users as number)--;
+          (changeOf(entityRef, {}).row.active_users as number)--;
         }
       }
     }
