@@ -8,8 +8,10 @@ import { migrateStore } from '../store/migrateStore';
 import { SqliteReader } from '../store/SqliteReader';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { openSqliteFile } from '../__testUtils__/openSqliteFile';
+import { untilAdvisoryLockWaited } from '../__testUtils__/untilAdvisoryLockWaited';
 import { DeliveryRollups } from './DeliveryRollups';
 import { RollupEngine } from './RollupEngine';
+import { lockActiveDays } from './markActiveDays';
 import { enqueueEntityDays } from './rollupQueue';
 
 jest.setTimeout(60_000);
@@ -193,6 +195,64 @@ describe('RollupEngine.run', () => {
         .where({ user_ref: 'user:default/ada', date: '2026-11-24' })
         .first();
       expect(Number(facts.input_tokens)).toBe(100 * sent);
+      await knex.destroy();
+    },
+  );
+});
+
+describe('RollupEngine re-sums', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    "wait for another replica's user rollups, whose differences they would overwrite, %p",
+    async databaseId => {
+      const knex = await withAda(await databases.init(databaseId));
+      const engine = RollupEngine.create({
+        knex,
+        logger: mockServices.logger.mock(),
+      });
+      await writeUsageDays(
+        knex,
+        'demo',
+        [usedOn('2026-01-05')],
+        DEFAULT_PRICING,
+      );
+      await engine.run();
+      // Ada joins a team in the catalog: its day is queued for a re-sum.
+      await knex.transaction(async tx => {
+        await tx('entity_scopes').insert({
+          entity_ref: 'group:default/team',
+          scope_ref: 'user:default/ada',
+        });
+        await enqueueEntityDays(tx, [
+          { ref: 'group:default/team', date: '2026-01-05' },
+        ]);
+      });
+      const teamDay = async () =>
+        (
+          await knex('entity_daily').where({
+            entity_ref: 'group:default/team',
+            date: '2026-01-05',
+          })
+        ).map(row => ({
+          activeUsers: Number(row.active_users),
+          linesAdded: Number(row.lines_added),
+        }));
+
+      // Another replica is adding differences meanwhile (on SQLite: another transaction holds the
+      // only connection).
+      const replica = await knex.transaction();
+      await lockActiveDays(replica);
+      const resum = engine.run();
+      await untilAdvisoryLockWaited(knex);
+      expect(
+        await replica('entity_daily').where({
+          entity_ref: 'group:default/team',
+        }),
+      ).toEqual([]);
+      await replica.commit();
+      await resum;
+      expect(await teamDay()).toEqual([{ activeUsers: 1, linesAdded: 1 }]);
       await knex.destroy();
     },
   );
