@@ -423,9 +423,9 @@ export class RollupEngine {
       toolFacts,
     );
 
-    // The entities of the facts' scopes take the differences, in this transaction: a day's rollups
-    // never read that day's facts again, whatever the size of the entity (a pass re-summed the
-    // organisation's and its departments' day from all of it, however few people had exported).
+    // The entities of the facts' scopes take the differences, in this transaction: an export costs
+    // the rows of its person's entities, whatever their size (a pass used to re-sum the
+    // organisation's and its departments' day from all of its facts, however few people exported).
     const entitiesOfScope = new Map<string, string[]>();
     for (const chunk of chunked([...touched], 300)) {
       for (const row of await whereValuesIn(

@@ -1,7 +1,7 @@
 import { ACTIVITY_COLUMNS, TOKEN_COLUMNS, TOOL_COLUMNS } from '../store/tables';
 import { SqliteQuery } from '../store/SqliteReader';
 
-/** The entities' rollup tables (exported for tests of their sums' statements). */
+/** The entities' rollup tables. */
 export const ENTITY_TABLES = [
   'entity_daily',
   'entity_model_daily',
