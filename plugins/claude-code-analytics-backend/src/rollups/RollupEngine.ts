@@ -406,22 +406,36 @@ export class RollupEngine {
       }
     }
 
-    await replaceRows(tx, 'usage_facts', FACT_KEY, storedFacts, facts);
+    const replaced = {
+      entity_daily: {
+        before: storedFacts,
+        after: facts,
+        ...(await replaceRows(tx, 'usage_facts', FACT_KEY, storedFacts, facts)),
+      },
+      entity_model_daily: {
+        before: storedModelFacts,
+        after: modelFacts,
+        ...(await replaceRows(
+          tx,
+          'usage_model_facts',
+          [...FACT_KEY, 'model'],
+          storedModelFacts,
+          modelFacts,
+        )),
+      },
+      entity_tool_daily: {
+        before: storedToolFacts,
+        after: toolFacts,
+        ...(await replaceRows(
+          tx,
+          'usage_tool_facts',
+          [...FACT_KEY, 'tool'],
+          storedToolFacts,
+          toolFacts,
+        )),
+      },
+    };
     await markActiveDays(tx, date, userRefs, activeUsers);
-    await replaceRows(
-      tx,
-      'usage_model_facts',
-      [...FACT_KEY, 'model'],
-      storedModelFacts,
-      modelFacts,
-    );
-    await replaceRows(
-      tx,
-      'usage_tool_facts',
-      [...FACT_KEY, 'tool'],
-      storedToolFacts,
-      toolFacts,
-    );
 
     // The entities of the facts' scopes take the differences, in this transaction: an export costs
     // the rows of its person's entities, whatever their size (a pass used to re-sum the
@@ -439,18 +453,12 @@ export class RollupEngine {
         ]);
       }
     }
-    const factsOf = {
-      entity_daily: [storedFacts, facts],
-      entity_model_daily: [storedModelFacts, modelFacts],
-      entity_tool_daily: [storedToolFacts, toolFacts],
-    };
     for (const table of ENTITY_TABLES) {
-      const [before, after] = factsOf[table];
       await writeEntityChanges(
         tx,
         table,
         date,
-        entityChanges(table, date, before, after, entitiesOfScope),
+        entityChanges(table, date, replaced[table], entitiesOfScope),
       );
     }
   }

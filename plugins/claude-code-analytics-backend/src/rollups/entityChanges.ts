@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { chunked } from '../store/chunked';
 import { insertRows } from '../store/insertRows';
+import { ReplacedRows } from '../store/replaceRows';
 import { whereKeysIn } from '../store/whereKeysIn';
 import { ENTITY_SUMS, EntityTable, entityKey } from './entitySums';
 
@@ -19,24 +20,26 @@ export type EntityTableChanges = {
 /**
  * The differences that some people's facts of one day, recomputed, make to one rollup table of the
  * entities whose scopes they are in: each rollup row is the sum of the facts of its entity's scopes
- * (`entitySums`), so the new facts of a person add to it and the old ones subtract from it, and no
- * other fact needs reading. `before` and `after` are all the facts of those people on that day, in
- * the table's facts table (for `entity_daily`, also what decides whether each person counts in an
- * entity's `active_users`: whether any of their facts is in one of its scopes).
+ * (`entitySums`), so a fact written adds to it, the stored fact it replaced or a fact deleted
+ * subtracts from it, and no other fact needs reading. `facts` is what `replaceRows` did to the
+ * table's facts (most of a person's facts are the same as at the last pass, and were not written),
+ * with all the facts of those people on that day before and after: for `entity_daily`, they decide
+ * whether a person whose facts were new or deleted counts in an entity's `active_users` (whether
+ * any of their facts is in one of its scopes).
  *
  * Measures are summed as numbers: the facts of a day hold far less than 2^53 tokens.
  */
 export function entityChanges(
   table: EntityTable,
   date: string,
-  before: Row[],
-  after: Row[],
+  facts: ReplacedRows & { before: Row[]; after: Row[] },
   entitiesOfScope: ReadonlyMap<string, readonly string[]>,
 ): EntityTableChanges {
   const { detail, measures } = ENTITY_SUMS[table];
   // entity_daily also counts the people with facts in the entity's scopes.
   const countsPeople = table === 'entity_daily';
-  const changes = new Map<string, { row: Row; facts: number }>();
+  // Each change with the number of facts it gains (or loses, below zero).
+  const changes = new Map<string, { row: Row; gained: number }>();
   const changeOf = (entityRef: string, fact: Row) => {
     const id = [entityRef, ...detail.map(c => String(fact[c]))].join('\u0000');
     let change = changes.get(id);
@@ -49,7 +52,7 @@ export function entityChanges(
           ...(countsPeople ? { active_users: 0 } : {}),
           ...Object.fromEntries(measures.map(c => [c, 0])),
         },
-        facts: 0,
+        gained: 0,
       };
       changes.set(id, change);
     }
@@ -61,48 +64,31 @@ export function entityChanges(
       for (const c of measures) {
         change.row[c] = (change.row[c] as number) + sign * Number(fact[c] ?? 0);
       }
-      change.facts += sign;
+      change.gained += sign;
     }
   };
 
-  // Facts are paired by key first: most of a person's facts are the same as at the last pass (an
-  // export changes a model or two, a tool or two) and add nothing. People with facts new or gone
-  // may count in other entities than before.
-  const factKey = (fact: Row) =>
-    [
-      fact.scope_ref,
-      fact.user_ref,
-      fact.attribution,
-      ...detail.map(c => fact[c]),
-    ]
-      .map(String)
-      .join('\u0000');
-  const stored = new Map(before.map(fact => [factKey(fact), fact]));
+  // People with facts new or deleted may count in other entities than before.
   const recounted = new Set<string>();
-  for (const fact of after) {
-    const key = factKey(fact);
-    const old = stored.get(key);
-    stored.delete(key);
-    if (!old) {
-      add(fact, 1);
-      recounted.add(String(fact.user_ref));
-    } else if (
-      measures.some(c => Number(old[c] ?? 0) !== Number(fact[c] ?? 0))
-    ) {
+  for (const [i, fact] of facts.written.entries()) {
+    const old = facts.previous[i];
+    if (old) {
       add(old, -1);
-      add(fact, 1);
+    } else {
+      recounted.add(String(fact.user_ref));
     }
+    add(fact, 1);
   }
-  for (const old of stored.values()) {
+  for (const old of facts.deleted) {
     add(old, -1);
     recounted.add(String(old.user_ref));
   }
 
   if (countsPeople && recounted.size > 0) {
     // A person counts once in an entity however many of its scopes hold their facts.
-    const entitiesOfPerson = (facts: Row[]) => {
+    const entitiesOfPerson = (rows: Row[]) => {
       const of = new Map<string, Set<string>>();
-      for (const fact of facts) {
+      for (const fact of rows) {
         const person = String(fact.user_ref);
         if (!recounted.has(person)) {
           continue;
@@ -116,8 +102,8 @@ export function entityChanges(
       }
       return of;
     };
-    const was = entitiesOfPerson(before);
-    const is = entitiesOfPerson(after);
+    const was = entitiesOfPerson(facts.before);
+    const is = entitiesOfPerson(facts.after);
     for (const person of recounted) {
       const from = was.get(person) ?? new Set<string>();
       const to = is.get(person) ?? new Set<string>();
@@ -136,17 +122,17 @@ export function entityChanges(
 
   const differences: Row[] = [];
   const thinned: string[][] = [];
-  for (const { row, facts } of changes.values()) {
+  for (const { row, gained } of changes.values()) {
     // Rows gaining facts are written even when their sums do not move (a row exists while any fact
     // is under it); rows losing facts are looked at after.
     if (
-      facts > 0 ||
+      gained > 0 ||
       measures.some(c => row[c] !== 0) ||
       (countsPeople && row.active_users !== 0)
     ) {
       differences.push(row);
     }
-    if (facts < 0) {
+    if (gained < 0) {
       thinned.push([
         String(row.entity_ref),
         ...detail.map(c => String(row[c])),
@@ -194,15 +180,12 @@ export async function writeEntityChanges(
           .select(tx.raw('1'))
           .from({ f: facts })
           .join({ s: 'entity_scopes' }, 's.scope_ref', 'f.scope_ref')
-          .whereRaw(
-            ['s.entity_ref', 'f.date', ...detail.map(c => `f.${c}`)]
-              .map(() => '?? = ??')
-              .join(' AND '),
-            ['entity_ref', 'date', ...detail].flatMap(c => [
-              c === 'entity_ref' ? 's.entity_ref' : `f.${c}`,
-              `${table}.${c}`,
-            ]),
-          ),
+          .where('s.entity_ref', tx.ref(`${table}.entity_ref`))
+          .where(inner => {
+            for (const c of ['date', ...detail]) {
+              inner.where(`f.${c}`, tx.ref(`${table}.${c}`));
+            }
+          }),
       )
       .delete();
   }

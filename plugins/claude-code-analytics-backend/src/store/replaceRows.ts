@@ -5,6 +5,16 @@ import { whereKeysIn } from './whereKeysIn';
 
 type Row = Record<string, unknown>;
 
+/**
+ * What `replaceRows` did: the rows written (new or changed), the stored row each of them replaced
+ * (at the same index; undefined for a new row), and the stored rows deleted.
+ */
+export type ReplacedRows = {
+  written: Row[];
+  previous: Array<Row | undefined>;
+  deleted: Row[];
+};
+
 /** A stored value and a computed one are the same (PostgreSQL returns bigints as strings). */
 const same = (stored: unknown, computed: unknown) =>
   String(stored ?? null) === String(computed ?? null);
@@ -13,7 +23,7 @@ const same = (stored: unknown, computed: unknown) =>
  * Makes a slice of a table hold exactly `rows`, given the rows it holds now (`stored`, read by the
  * caller from the same slice): rows that are unchanged are not written, changed and new rows are
  * upserted on the key, and stored rows that are no longer computed are deleted by key. Returns the
- * rows written and the stored rows deleted.
+ * rows written, the stored rows they replaced and the stored rows deleted (`ReplacedRows`).
  *
  * Rewriting a slice by deleting it and inserting it again costs a change to every index of the
  * table for every row; an update of columns outside the indexes changes the row alone. Recomputing
@@ -33,12 +43,13 @@ export async function replaceRows(
      */
     uncompared?: readonly string[];
   } = {},
-): Promise<{ written: Row[]; deleted: Row[] }> {
+): Promise<ReplacedRows> {
   const uncompared = new Set(options.uncompared ?? []);
   const keyOf = (row: Row) =>
     JSON.stringify(keyColumns.map(c => String(row[c] ?? null)));
   const storedByKey = new Map(stored.map(row => [keyOf(row), row]));
   const changed: Row[] = [];
+  const previous: Array<Row | undefined> = [];
   for (const row of rows) {
     const key = keyOf(row);
     const before = storedByKey.get(key);
@@ -48,6 +59,7 @@ export async function replaceRows(
       Object.keys(row).some(c => !uncompared.has(c) && !same(before[c], row[c]))
     ) {
       changed.push(row);
+      previous.push(before);
     }
   }
   const deleted = [...storedByKey.values()];
@@ -61,5 +73,5 @@ export async function replaceRows(
       merge: Object.keys(changed[0]).filter(c => !keyColumns.includes(c)),
     });
   }
-  return { written: changed, deleted };
+  return { written: changed, previous, deleted };
 }
