@@ -406,34 +406,31 @@ export class RollupEngine {
       }
     }
 
+    // Each facts table replaced, with what was written and deleted (their entities' differences).
+    const replace = async (
+      table: string,
+      key: readonly string[],
+      before: Array<Record<string, unknown>>,
+      after: Array<Record<string, unknown>>,
+    ) => ({
+      before,
+      after,
+      ...(await replaceRows(tx, table, key, before, after)),
+    });
     const replaced = {
-      entity_daily: {
-        before: storedFacts,
-        after: facts,
-        ...(await replaceRows(tx, 'usage_facts', FACT_KEY, storedFacts, facts)),
-      },
-      entity_model_daily: {
-        before: storedModelFacts,
-        after: modelFacts,
-        ...(await replaceRows(
-          tx,
-          'usage_model_facts',
-          [...FACT_KEY, 'model'],
-          storedModelFacts,
-          modelFacts,
-        )),
-      },
-      entity_tool_daily: {
-        before: storedToolFacts,
-        after: toolFacts,
-        ...(await replaceRows(
-          tx,
-          'usage_tool_facts',
-          [...FACT_KEY, 'tool'],
-          storedToolFacts,
-          toolFacts,
-        )),
-      },
+      entity_daily: await replace('usage_facts', FACT_KEY, storedFacts, facts),
+      entity_model_daily: await replace(
+        'usage_model_facts',
+        [...FACT_KEY, 'model'],
+        storedModelFacts,
+        modelFacts,
+      ),
+      entity_tool_daily: await replace(
+        'usage_tool_facts',
+        [...FACT_KEY, 'tool'],
+        storedToolFacts,
+        toolFacts,
+      ),
     };
     await markActiveDays(tx, date, userRefs, activeUsers);
 
