@@ -35,9 +35,7 @@ export function entityChanges(
   facts: ReplacedRows & { before: Row[]; after: Row[] },
   entitiesOfScope: ReadonlyMap<string, readonly string[]>,
 ): EntityTableChanges {
-  const { detail, measures } = ENTITY_SUMS[table];
-  // entity_daily also counts the people with facts in the entity's scopes.
-  const countsPeople = table === 'entity_daily';
+  const { detail, measures, countsPeople } = ENTITY_SUMS[table];
   // Each change with the number of facts it gains (or loses, below zero).
   const changes = new Map<string, { row: Row; gained: number }>();
   const changeOf = (entityRef: string, fact: Row) => {
@@ -155,8 +153,7 @@ export async function writeEntityChanges(
   date: string,
   changes: EntityTableChanges,
 ): Promise<void> {
-  const { facts, detail, measures } = ENTITY_SUMS[table];
-  const countsPeople = table === 'entity_daily';
+  const { facts, detail, measures, countsPeople } = ENTITY_SUMS[table];
   await insertRows(tx, table, changes.differences, {
     onConflict: entityKey(table),
     add: [...(countsPeople ? ['active_users'] : []), ...measures],

@@ -9,25 +9,36 @@ export const ENTITY_TABLES = [
 ] as const;
 export type EntityTable = (typeof ENTITY_TABLES)[number];
 
-/** Each rollup table: the facts it sums, its columns besides entity and day, and its measures. */
+/**
+ * Each rollup table: the facts it sums, its columns besides entity and day, its measures, and
+ * whether it also counts the people with facts in the entity's scopes (`active_users`).
+ */
 export const ENTITY_SUMS: Record<
   EntityTable,
-  { facts: string; detail: string[]; measures: readonly string[] }
+  {
+    facts: string;
+    detail: string[];
+    measures: readonly string[];
+    countsPeople: boolean;
+  }
 > = {
   entity_daily: {
     facts: 'usage_facts',
     detail: [],
     measures: [...ACTIVITY_COLUMNS, ...TOKEN_COLUMNS],
+    countsPeople: true,
   },
   entity_model_daily: {
     facts: 'usage_model_facts',
     detail: ['model'],
     measures: TOKEN_COLUMNS,
+    countsPeople: false,
   },
   entity_tool_daily: {
     facts: 'usage_tool_facts',
     detail: ['tool'],
     measures: TOOL_COLUMNS,
+    countsPeople: false,
   },
 };
 
@@ -40,7 +51,7 @@ export const entityKey = (table: EntityTable) => [
 /** A rollup table's columns, in the order of its sums' query. */
 export const entityColumns = (table: EntityTable) => [
   ...entityKey(table),
-  ...(table === 'entity_daily' ? ['active_users'] : []),
+  ...(ENTITY_SUMS[table].countsPeople ? ['active_users'] : []),
   ...ENTITY_SUMS[table].measures,
 ];
 
@@ -53,14 +64,12 @@ export function entitySums(
   entityRefs: string[],
   dates: string[],
 ): SqliteQuery {
-  const { facts, detail, measures } = ENTITY_SUMS[table];
+  const { facts, detail, measures, countsPeople } = ENTITY_SUMS[table];
   const columns = [
     's.entity_ref AS entity_ref',
     'f.date AS date',
     ...detail.map(c => `f.${c} AS ${c}`),
-    ...(table === 'entity_daily'
-      ? ['COUNT(DISTINCT f.user_ref) AS active_users']
-      : []),
+    ...(countsPeople ? ['COUNT(DISTINCT f.user_ref) AS active_users'] : []),
     ...measures.map(c => `SUM(f.${c}) AS ${c}`),
   ];
   return {
