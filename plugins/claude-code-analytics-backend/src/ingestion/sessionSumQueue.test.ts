@@ -181,4 +181,34 @@ describe('session sum queue', () => {
       expect(await knex('session_sum_queue').select()).toEqual([]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'takes a group queued many times within a millisecond at the next call, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      // Five exports of Ada's day within one millisecond: stamped t to t + 4.
+      jest.spyOn(Date, 'now').mockReturnValue(1764150000000);
+      for (let i = 1; i <= 5; i++) {
+        const { groups } = await storeRequestRecords(knex, 'otlp', [
+          request(`r${i}`, 'ada@acme.example', '2026-11-24T10:00:00Z', 10),
+        ]);
+        await enqueueSessionGroups(knex, groups);
+      }
+      expect(
+        (await knex('session_sum_queue').select('enqueued_at')).map(row =>
+          Number(row.enqueued_at),
+        ),
+      ).toEqual([1764150000004]);
+
+      // A call a millisecond later (a caller waiting for the exports' data) re-sums all five.
+      jest.spyOn(Date, 'now').mockReturnValue(1764150000001);
+      expect(await resumQueuedSessionGroups(knex, DEFAULT_PRICING)).toBe(1);
+      const [row] = await knex('usage_model_daily')
+        .where({ source: SESSIONS_SOURCE, identity: 'ada@acme.example' })
+        .sum({ input: 'input_tokens' });
+      expect(Number(row.input)).toBe(50);
+      expect(await knex('session_sum_queue').select()).toEqual([]);
+    },
+  );
 });

@@ -47,8 +47,8 @@ export async function enqueueSessionGroups(
  * Groups queued (again) after the call began are left for the next call: under a fleet's stream
  * of exports the queue never empties, and a call that drained it would keep the rollups that
  * follow it (the people's facts, the teams' cards) from running for as long as the stream lasts.
- * The time is the queue's own (`Date.now()` of the writers): a replica whose clock is ahead
- * defers its entries by as much.
+ * The time is the queue's own (`Date.now()` of the writers, the latest stamp if it is later): a
+ * replica whose clock is ahead defers the entries queued meanwhile by as much.
  *
  * @returns the number of groups re-summed.
  */
@@ -68,7 +68,12 @@ export async function resumQueuedSessionGroups(
     max: batchSize,
     min: Math.min(batchSize, 10),
   });
-  const queuedUntil = Date.now();
+  // Queued before the call: stamped now at the latest, or later where an entry queued again
+  // within a millisecond was stamped past the clock (restampedAt), which a later call would
+  // otherwise leave queued until the clock caught up, and a caller that waited for the call would
+  // not see its data.
+  const [{ stamp }] = await knex(TABLE).max({ stamp: 'enqueued_at' });
+  const queuedUntil = Math.max(Date.now(), Number(stamp ?? 0));
   let done = 0;
   for (;;) {
     // Requests waiting on the event loop go first (SQLite statements block it while they run).
