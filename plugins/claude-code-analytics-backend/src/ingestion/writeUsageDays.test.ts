@@ -92,9 +92,14 @@ async function usageWrites(knex: Knex, write: () => Promise<unknown>) {
   const pattern = /^\s*(insert|delete|update)\b.*?(usage_\w+_daily)/is;
   return (await queriesDuring(knex, pattern, write)).map(query => {
     const match = pattern.exec(query.sql)!;
-    // Flat: PostgreSQL gets the keys of a delete as one array per column.
+    // Flat: PostgreSQL gets the keys of a delete as one array per column, and an insert's rows
+    // as one JSON parameter (insertRows).
     const texts = query.bindings
-      .flat()
+      .flatMap(value =>
+        typeof value === 'string' && value.startsWith('[{')
+          ? JSON.parse(value).flatMap(Object.values)
+          : value,
+      )
       .filter(
         value =>
           typeof value === 'string' &&

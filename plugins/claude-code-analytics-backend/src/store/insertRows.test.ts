@@ -31,11 +31,15 @@ const readAll = async (knex: Knex) =>
 
 /** The inserts run while `fn` runs, with the rows each one holds. */
 async function insertsDuring(knex: Knex, fn: () => Promise<unknown>) {
-  return (await queriesDuring(knex, /^\s*insert/i, fn)).map(({ sql }) => ({
-    sql,
-    // Placeholders: ? on SQLite, $1 on PostgreSQL.
-    rows: sql.match(/\((\?|\$\d+), (\?|\$\d+), (\?|\$\d+)\)/g)?.length ?? 0,
-  }));
+  return (await queriesDuring(knex, /^\s*insert/i, fn)).map(
+    ({ sql, bindings }) => ({
+      sql,
+      rows: isSqlite(knex)
+        ? sql.match(/\(\?, \?, \?\)/g)?.length ?? 0
+        : // On PostgreSQL the rows are one JSON parameter.
+          JSON.parse(String(bindings[0])).length,
+    }),
+  );
 }
 
 describe('insertRows', () => {
@@ -91,9 +95,9 @@ describe('insertRows', () => {
         );
         stored += count;
       }
-      // Every count from 1 to 100 with seven statements (1, 2, 4, ... 64 rows) on SQLite; one
-      // statement per count on PostgreSQL, which does not keep them.
-      expect(sqlTexts.size).toBe(isSqlite(knex) ? 7 : 100);
+      // Every count from 1 to 100 with seven statements (1, 2, 4, ... 64 rows) on SQLite; on
+      // PostgreSQL one, whose parameter holds the rows.
+      expect(sqlTexts.size).toBe(isSqlite(knex) ? 7 : 1);
       // user u0000 got every round's count added, u0099 only the last one's.
       const all = await readAll(knex);
       expect(all).toHaveLength(100);
@@ -106,6 +110,60 @@ describe('insertRows', () => {
         ),
       );
       expect(stored).toBe(5050);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores every kind of value as given, in rows of more than one statement, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.schema.createTable('kinds', table => {
+        table.integer('id').primary();
+        table.string('text', 255).notNullable();
+        table.bigInteger('tokens').notNullable();
+        table.double('value').notNullable();
+        table.boolean('success');
+        table.timestamp('received_at', { useTz: true }).notNullable();
+        table.string('note', 255);
+      });
+      const texts = [
+        'o"brien, {x}\\y',
+        'zoë ü 日本',
+        "it's",
+        'NULL',
+        '',
+        '[1]',
+      ];
+      const written = Array.from({ length: 2500 }, (_, id) => ({
+        id,
+        text: texts[id % texts.length],
+        tokens: Number.MAX_SAFE_INTEGER - id,
+        value: id / 7,
+        success: id % 3 === 0 ? null : id % 3 === 1,
+        received_at: new Date(Date.UTC(2026, 10, 27, 12, 0, 0, id)),
+        note: id % 2 === 0 ? undefined : `note ${id}`,
+      }));
+      await insertRows(knex, 'kinds', written);
+      const stored = await knex('kinds').select().orderBy('id');
+      expect(
+        stored.map(row => ({
+          id: Number(row.id),
+          text: row.text,
+          tokens: String(row.tokens),
+          value: Number(row.value),
+          success: row.success === null ? null : Boolean(row.success),
+          received_at: new Date(row.received_at).getTime(),
+          note: row.note,
+        })),
+      ).toEqual(
+        written.map(row => ({
+          ...row,
+          tokens: String(row.tokens),
+          received_at: row.received_at.getTime(),
+          note: row.note ?? null,
+        })),
+      );
+      await knex.destroy();
     },
   );
 });

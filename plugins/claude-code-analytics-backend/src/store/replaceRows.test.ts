@@ -90,7 +90,12 @@ describe('replaceRows', () => {
           ? [['b'], ['2026-11-25'], ['opus']]
           : ['b', '2026-11-25', 'opus'],
       );
-      expect(writes[1].bindings).toEqual([
+      // The rows upserted (PostgreSQL gets them as one JSON parameter, see insertRows).
+      expect(
+        isPostgres(knex)
+          ? JSON.parse(String(writes[1].bindings[0])).flatMap(Object.values)
+          : writes[1].bindings,
+      ).toEqual([
         'a',
         '2026-11-25',
         'sonnet',
