@@ -9,7 +9,7 @@ import { isSqlite } from '../store/isSqlite';
 import { replaceRows } from '../store/replaceRows';
 import { readOnConnection, SnapshotReader } from '../store/SqliteReader';
 import { yieldToEventLoop } from '../store/yieldToEventLoop';
-import { whereValuesIn } from '../store/whereKeysIn';
+import { whereValuesIn, whereValuesOnDate } from '../store/whereKeysIn';
 import {
   FACT_KEY,
   UsageFactRow,
@@ -287,10 +287,7 @@ export class RollupEngine {
     const repositories = new Set<string>();
     for (const chunk of chunked(identities, USERS_PER_STATEMENT)) {
       const load = (table: string) =>
-        whereValuesIn(tx(table).select(), 'identity', chunk).where(
-          'date',
-          date,
-        );
+        whereValuesOnDate(tx(table).select(), 'identity', chunk, date);
       for (const row of await load('usage_activity_daily')) {
         raw.get(userOfIdentity.get(row.identity)!)!.activity.push(row);
       }
@@ -340,10 +337,7 @@ export class RollupEngine {
     // The facts stored now: their scopes' entities are recomputed too (a scope the user no longer
     // has loses the user's share), and only what changes is written (replaceRows).
     const stored = async (table: string) =>
-      whereValuesIn(tx(table).select(), 'user_ref', userRefs).where(
-        'date',
-        date,
-      );
+      whereValuesOnDate(tx(table).select(), 'user_ref', userRefs, date);
     const storedFacts = await stored('usage_facts');
     const storedModelFacts = await stored('usage_model_facts');
     const storedToolFacts = await stored('usage_tool_facts');

@@ -2,7 +2,8 @@ import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { queriesDuring } from '../__testUtils__/queriesDuring';
 import { isSqlite } from './isSqlite';
-import { whereKeysIn, whereValuesIn } from './whereKeysIn';
+import { isPostgres } from './isPostgres';
+import { whereKeysIn, whereValuesIn, whereValuesOnDate } from './whereKeysIn';
 
 jest.setTimeout(60_000);
 
@@ -114,6 +115,15 @@ describe('whereKeysIn', () => {
           row => row.identity,
         ),
       ).toEqual(['grace']);
+
+      // Values that are numbers are compared as numbers too.
+      await knex('queue').insert({ identity: 'linus', enqueued_at: 9 });
+      const selected = await whereValuesIn(
+        knex('queue').select('identity'),
+        'enqueued_at',
+        [9, 1764150000124, 5],
+      ).orderBy('identity');
+      expect(selected.map(row => row.identity)).toEqual(['grace', 'linus']);
       await knex.destroy();
     },
   );
@@ -154,9 +164,9 @@ describe('whereKeysIn', () => {
         }
       });
       const sqlTexts = new Set(statements.map(({ sql }) => sql));
-      // SQLite: lists of 1, 2, 4 and 8 values, of 4 and 8 keys. PostgreSQL: a list per length of
-      // values, and one statement for the keys (arrays).
-      expect(sqlTexts.size).toBe(isSqlite(knex) ? 6 : 7);
+      // SQLite: lists of 1, 2, 4 and 8 values, of 4 and 8 keys. PostgreSQL: one statement for
+      // the values and one for the keys (arrays).
+      expect(sqlTexts.size).toBe(isSqlite(knex) ? 6 : 2);
 
       // Deleting through a padded list deletes exactly the rows of the list.
       await whereValuesIn(knex('days'), 'identity', [
@@ -167,6 +177,63 @@ describe('whereKeysIn', () => {
       expect(
         (await knex('days').select('n').orderBy('n')).map(row => Number(row.n)),
       ).toEqual([4, 5, 6]);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'reads the rows of a day through the index of the column and the date, even before statistics know the day, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      // As the usage facts: indexed by user and day, and on PostgreSQL by day too.
+      await knex.schema.createTable('facts', table => {
+        table.string('user_ref', 255).notNullable();
+        table.string('date', 10).notNullable();
+        table.integer('n').notNullable();
+        table.primary(['user_ref', 'date']);
+        table.index(['date'], 'facts_date_idx');
+      });
+      const users = Array.from(
+        { length: 2000 },
+        (_, i) => `user:default/u${i}`,
+      );
+      // A month of history for every user, analysed before today was written.
+      for (let day = 1; day <= 30; day++) {
+        const date = `2026-11-${String(day).padStart(2, '0')}`;
+        await knex.batchInsert(
+          'facts',
+          users.map((user_ref, n) => ({ user_ref, date, n })),
+          500,
+        );
+      }
+      if (isPostgres(knex)) {
+        await knex.raw('ANALYZE facts');
+      }
+      const today = '2026-12-01';
+      await knex.batchInsert(
+        'facts',
+        users.map((user_ref, n) => ({ user_ref, date: today, n: -n })),
+        500,
+      );
+
+      const asked = [users[7], users[1999], 'user:default/nobody'];
+      const query = whereValuesOnDate(
+        knex('facts').select('n'),
+        'user_ref',
+        asked,
+        today,
+      ).orderBy('n');
+      expect((await query).map(row => Number(row.n))).toEqual([-1999, -7]);
+
+      const { sql, bindings } = query.toSQL();
+      const plan = isPostgres(knex)
+        ? JSON.stringify(
+            (await knex.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings)).rows,
+          )
+        : JSON.stringify(await knex.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings));
+      // Probes of the key, not a walk of the day through the index by date.
+      expect(plan).toMatch(/"facts_pkey"|sqlite_autoindex_facts_1/);
+      expect(plan).not.toContain('facts_date_idx');
       await knex.destroy();
     },
   );

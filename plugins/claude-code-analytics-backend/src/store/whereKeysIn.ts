@@ -48,14 +48,53 @@ export function whereKeysIn<Q extends Knex.QueryBuilder>(
 
 /**
  * Restricts a query to the rows whose `column` equals one of `values`, as knex's `whereIn`; on
- * SQLite the list is padded to a power of two of values (`keptLength`).
+ * SQLite the list is padded to a power of two of values (`keptLength`). On PostgreSQL the values
+ * are one array parameter, joined as a set (`IN (SELECT unnest(?::text[]))`, `bigint[]` for
+ * numbers), as whereKeysIn does: a list of parameters, or an array compared with `= ANY`, is
+ * estimated value by value, and planning took longer than running for most of the rollups' reads.
  */
 export function whereValuesIn<Q extends Knex.QueryBuilder>(
   query: Q,
   column: string,
   values: ReadonlyArray<string | number>,
 ): Q {
+  if (isPostgres(query)) {
+    if (values.some(value => value === undefined)) {
+      throw new Error(`Values of ${column} must not be undefined`);
+    }
+    const type = values.every(value => typeof value === 'number')
+      ? 'bigint'
+      : 'text';
+    return query.whereRaw(`?? IN (SELECT unnest(?::${type}[]))`, [
+      column,
+      values.map(String),
+    ]) as Q;
+  }
   return query.whereIn(column, keptLength(query, values) as string[]) as Q;
+}
+
+/**
+ * Restricts a query to the rows of `date` whose `column` equals one of `values` (whereValuesIn and
+ * `where('date', date)`). On PostgreSQL the pairs of value and date are the keys of whereKeysIn:
+ * with the date a constant, the planner estimated today's rows by statistics gathered before
+ * today (a row or none) and read the facts through their index by date, scanning every row of the
+ * day for each read (19,266 rows for 387 in the OTLP benchmark, 3 to 92 ms, longer as the day
+ * fills); as pairs, each value is a lookup in the index of the column and the date (0.4 ms).
+ */
+export function whereValuesOnDate<Q extends Knex.QueryBuilder>(
+  query: Q,
+  column: string,
+  values: ReadonlyArray<string>,
+  date: string,
+): Q {
+  if (isPostgres(query)) {
+    return whereKeysIn(
+      query,
+      [column, 'date'],
+      values.map(value => [value, date]),
+    );
+  }
+  return whereValuesIn(query, column, values).where('date', date) as Q;
 }
 
 /**
