@@ -39,16 +39,15 @@ export async function enqueueSessionGroups(
 }
 
 /**
- * Re-sums the session groups queued before the call into the `sessions` source (which queues their
- * user-days for the rollups), `batchSize` groups at a time, and removes the entries that were not
- * queued again meanwhile. Safe to run concurrently with writers and on several replicas: a group
+ * Re-sums the queued session groups into the `sessions` source (which queues their user-days for
+ * the rollups), `batchSize` groups at a time, and removes the entries that were not queued again
+ * meanwhile. Safe to run concurrently with writers and on several replicas: a group
  * re-summed twice gives the same rows.
  *
- * Groups queued (again) after the call began are left for the next call: under a fleet's stream
- * of exports the queue never empties, and a call that drained it would keep the rollups that
- * follow it (the people's facts, the teams' cards) from running for as long as the stream lasts.
- * The time is the queue's own (`Date.now()` of the writers, the latest stamp if it is later): a
- * replica whose clock is ahead defers the entries queued meanwhile by as much.
+ * Each group is taken once per call, those queued before it began among them: under a fleet's
+ * stream of exports the queue never empties, and a call that drained it would keep the rollups
+ * that follow it (the people's facts, the teams' cards) from running for as long as the stream
+ * lasts. A group queued again while it was re-summed stays queued, for the next call.
  *
  * @returns the number of groups re-summed.
  */
@@ -68,22 +67,27 @@ export async function resumQueuedSessionGroups(
     max: batchSize,
     min: Math.min(batchSize, 10),
   });
-  // Queued before the call: stamped now at the latest, or later where an entry queued again
-  // within a millisecond was stamped past the clock (restampedAt), which a later call would
-  // otherwise leave queued until the clock caught up, and a caller that waited for the call would
-  // not see its data.
-  const [{ stamp }] = await knex(TABLE).max({ stamp: 'enqueued_at' });
-  const queuedUntil = Math.max(Date.now(), Number(stamp ?? 0));
+  // Through the queue once, in the order of its key: a group queued (again) meanwhile is taken if
+  // the walk has not passed it yet, else left for the next call. A walk bounded by the entries'
+  // stamps (queued before the call by the clock) skipped a day queued again faster than once a
+  // millisecond, whose stamp runs ahead of the clock (restampedAt), for as long as that lasted.
+  let after: string[] | undefined;
   let done = 0;
   for (;;) {
     // Requests waiting on the event loop go first (SQLite statements block it while they run).
     await yieldToEventLoop();
+    const query = knex(TABLE)
+      .select([...KEY, 'enqueued_at'])
+      .orderBy(KEY)
+      .limit(sizer.size);
+    if (after) {
+      query.whereRaw(`(${KEY.map(() => '??').join(', ')}) > (?, ?, ?, ?)`, [
+        ...KEY,
+        ...after,
+      ]);
+    }
     const queued: Array<SessionGroup & { enqueued_at: number | string }> =
-      await knex(TABLE)
-        .select([...KEY, 'enqueued_at'])
-        .where('enqueued_at', '<=', queuedUntil)
-        .orderBy(['date', 'identity'])
-        .limit(sizer.size);
+      await query;
     if (queued.length === 0) {
       return done;
     }
@@ -113,5 +117,7 @@ export async function resumQueuedSessionGroups(
       200,
     );
     done += queued.length;
+    const last = queued[queued.length - 1];
+    after = [last.identity, last.date, last.provider, last.repository];
   }
 }
