@@ -119,8 +119,8 @@ describe('session sum queue', () => {
       expect(
         await resumQueuedSessionGroups(knex, DEFAULT_PRICING, { resum }),
       ).toBe(1);
-      // The late export stays queued, for the next call: a call re-sums what was queued before it
-      // began, so that a stream of exports cannot keep it going (and the rollups after it waiting).
+      // The late export stays queued, for the next call: a call takes each group once, so that a
+      // stream of exports cannot keep it going (and the rollups after it waiting).
       expect(resum).toHaveBeenCalledTimes(1);
       const inputOfAda = async () => {
         const [row] = await knex('usage_model_daily')
@@ -209,6 +209,64 @@ describe('session sum queue', () => {
         .sum({ input: 'input_tokens' });
       expect(Number(row.input)).toBe(50);
       expect(await knex('session_sum_queue').select()).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'walks the queue once in batches: what is queued behind the walk waits, what is ahead is taken, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateStore(knex);
+      const queue = async (name: string, id: string) => {
+        const { groups } = await storeRequestRecords(knex, 'otlp', [
+          request(id, `${name}@acme.example`, '2026-11-24T10:00:00Z', 10),
+        ]);
+        await enqueueSessionGroups(knex, groups);
+      };
+      for (const name of ['ada', 'bob', 'cy', 'dee', 'eve']) {
+        await queue(name, `${name}-1`);
+      }
+      const batches: string[][] = [];
+      const resum = async (...args: Parameters<typeof writeSessionUsage>) => {
+        batches.push(args[1].map(group => group.identity.split('@')[0]));
+        await writeSessionUsage(...args);
+        if (batches.length === 1) {
+          // While the first batch (ada, bob) is re-summed: Ada again, Abe (behind the walk) and
+          // Zed (ahead of it).
+          await queue('ada', 'ada-2');
+          await queue('abe', 'abe-1');
+          await queue('zed', 'zed-1');
+        }
+      };
+      expect(
+        await resumQueuedSessionGroups(knex, DEFAULT_PRICING, {
+          batchSize: 2,
+          resum,
+        }),
+      ).toBe(6);
+      expect(batches).toEqual([
+        ['ada', 'bob'],
+        ['cy', 'dee'],
+        ['eve', 'zed'],
+      ]);
+      const left = async () =>
+        (await knex('session_sum_queue').select('identity'))
+          .map(row => row.identity.split('@')[0])
+          .sort();
+      expect(await left()).toEqual(['abe', 'ada']);
+
+      expect(
+        await resumQueuedSessionGroups(knex, DEFAULT_PRICING, {
+          batchSize: 2,
+          resum,
+        }),
+      ).toBe(2);
+      expect(batches[3]).toEqual(['abe', 'ada']);
+      expect(await left()).toEqual([]);
+      const [row] = await knex('usage_model_daily')
+        .where({ source: SESSIONS_SOURCE, identity: 'ada@acme.example' })
+        .sum({ input: 'input_tokens' });
+      expect(Number(row.input)).toBe(20);
     },
   );
 });

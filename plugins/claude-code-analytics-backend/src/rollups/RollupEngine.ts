@@ -117,7 +117,8 @@ export class RollupEngine {
   /**
    * Processes everything queued. Calls made while a pass of the rollups is under way are folded into
    * one more pass after it, so callers can trigger freely after each write. A call resolves when a
-   * pass that began after it has ended (each pass takes what was queued when it began): under a
+   * pass that began after it has ended (each pass takes what was queued when it began, once, and
+   * what is queued meanwhile only where its walk of a queue has not passed yet): under a
    * stream of calls (every OTLP export asks for a run) the passes follow one another for as long as
    * the stream lasts, and an import waiting for its data to be rolled up waits for one pass, not
    * for the stream to end.

@@ -10,10 +10,10 @@ import { isSqlite } from './isSqlite';
 const POSTGRES_ROWS_PER_STATEMENT = 1000;
 
 /**
- * Inserts rows, optionally upserting on a conflict target: with plain multi-row `VALUES`
- * statements in chunks that stay under the database's parameter limits (on PostgreSQL, see below,
- * with one parameter). Knex writes multi-row inserts on SQLite as `SELECT ... UNION ALL` chains,
- * which SQLite prepares and runs several times slower.
+ * Inserts rows, optionally upserting on a conflict target. On SQLite with plain multi-row `VALUES`
+ * statements, in chunks that stay under its parameter limits (knex writes multi-row inserts on
+ * SQLite as `SELECT ... UNION ALL` chains, which SQLite prepares and runs several times slower);
+ * on PostgreSQL with one JSON parameter per statement (below).
  *
  * On SQLite the chunks hold a power of two of rows (37 rows: 32, 4 and 1), so that the statements
  * are among the few the connection keeps prepared (cacheSqliteStatements): a statement of each row
@@ -77,7 +77,7 @@ export async function insertRows(
     for (const chunk of chunked(rows, POSTGRES_ROWS_PER_STATEMENT)) {
       await knex.raw(
         `INSERT INTO "${table}" (${columnList}) SELECT ${columnList} FROM json_populate_recordset(NULL::"${table}", ?::json)${conflict}`,
-        [JSON.stringify(chunk)],
+        [JSON.stringify(chunk, wellFormed)],
       );
     }
     return;
@@ -99,6 +99,15 @@ export async function insertRows(
       bindings as Knex.RawBinding[],
     );
   }
+}
+
+/**
+ * Strings with a lone surrogate (a string cut within a pair) get U+FFFD in its place, as when they
+ * are bound as parameters (encoded as UTF-8), where JSON keeps them as escapes that PostgreSQL
+ * refuses.
+ */
+function wellFormed(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? value.toWellFormed() : value;
 }
 
 /** Chunks of a power of two of rows, the largest first: at most `most` rows each. */

@@ -124,6 +124,12 @@ describe('whereKeysIn', () => {
         [9, 1764150000124, 5],
       ).orderBy('identity');
       expect(selected.map(row => row.identity)).toEqual(['grace', 'linus']);
+      // No values: no rows, for a text column as for a number one.
+      for (const column of ['identity', 'enqueued_at']) {
+        expect(
+          await whereValuesIn(knex('queue').select('identity'), column, []),
+        ).toEqual([]);
+      }
       await knex.destroy();
     },
   );
