@@ -1,4 +1,5 @@
 import { RequestRecord } from 'backstage-plugin-claude-code-analytics-common';
+import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/createTestDatabases';
 import { migrateStore } from '../store/migrateStore';
 import { DEFAULT_PRICING } from './PricingOptions';
@@ -26,6 +27,14 @@ function request(
     model: 'claude-sonnet-4-5',
     tokens: { input, output: 10, cacheRead: 0, cacheCreation: 0 },
   };
+}
+
+/** The input tokens of an identity's re-summed days (the `sessions` source). */
+async function resummedInput(knex: Knex, identity: string) {
+  const [row] = await knex('usage_model_daily')
+    .where({ source: SESSIONS_SOURCE, identity })
+    .sum({ input: 'input_tokens' });
+  return Number(row.input ?? 0);
 }
 
 describe('session sum queue', () => {
@@ -174,10 +183,7 @@ describe('session sum queue', () => {
       ).toEqual(['ada@acme.example 1764150000001']);
       jest.spyOn(Date, 'now').mockReturnValue(1764150000001);
       await resumQueuedSessionGroups(knex, DEFAULT_PRICING, { resum });
-      const [row] = await knex('usage_model_daily')
-        .where({ source: SESSIONS_SOURCE, identity: 'ada@acme.example' })
-        .sum({ input: 'input_tokens' });
-      expect(Number(row.input)).toBe(150);
+      expect(await resummedInput(knex, 'ada@acme.example')).toBe(150);
       expect(await knex('session_sum_queue').select()).toEqual([]);
     },
   );
@@ -204,10 +210,7 @@ describe('session sum queue', () => {
       // A call a millisecond later (a caller waiting for the exports' data) re-sums all five.
       jest.spyOn(Date, 'now').mockReturnValue(1764150000001);
       expect(await resumQueuedSessionGroups(knex, DEFAULT_PRICING)).toBe(1);
-      const [row] = await knex('usage_model_daily')
-        .where({ source: SESSIONS_SOURCE, identity: 'ada@acme.example' })
-        .sum({ input: 'input_tokens' });
-      expect(Number(row.input)).toBe(50);
+      expect(await resummedInput(knex, 'ada@acme.example')).toBe(50);
       expect(await knex('session_sum_queue').select()).toEqual([]);
     },
   );
@@ -263,10 +266,7 @@ describe('session sum queue', () => {
       ).toBe(2);
       expect(batches[3]).toEqual(['abe', 'ada']);
       expect(await left()).toEqual([]);
-      const [row] = await knex('usage_model_daily')
-        .where({ source: SESSIONS_SOURCE, identity: 'ada@acme.example' })
-        .sum({ input: 'input_tokens' });
-      expect(Number(row.input)).toBe(20);
+      expect(await resummedInput(knex, 'ada@acme.example')).toBe(20);
     },
   );
 });
