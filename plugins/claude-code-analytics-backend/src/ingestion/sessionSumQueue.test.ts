@@ -29,6 +29,12 @@ function request(
   };
 }
 
+/** Stores one export's requests and queues their session groups, as the OTLP receiver does. */
+async function exportRequests(knex: Knex, records: RequestRecord[]) {
+  const { groups } = await storeRequestRecords(knex, 'otlp', records);
+  await enqueueSessionGroups(knex, groups);
+}
+
 /** The input tokens of an identity's re-summed days (the `sessions` source). */
 async function resummedInput(knex: Knex, identity: string) {
   const [row] = await knex('usage_model_daily')
@@ -68,8 +74,7 @@ describe('session sum queue', () => {
         ],
       ];
       for (const records of exports) {
-        const { groups } = await storeRequestRecords(knex, 'otlp', records);
-        await enqueueSessionGroups(knex, groups);
+        await exportRequests(knex, records);
       }
       expect(await inputOf('ada@acme.example')).toBe(0);
       // Ada's day once, Grace's once.
@@ -105,8 +110,7 @@ describe('session sum queue', () => {
       const first = [
         request('r1', 'ada@acme.example', '2026-11-24T10:00:00Z', 100),
       ];
-      const { groups } = await storeRequestRecords(knex, 'otlp', first);
-      await enqueueSessionGroups(knex, groups);
+      await exportRequests(knex, first);
 
       // An export of the same day arrives while the run re-sums it.
       let late = true;
@@ -117,10 +121,9 @@ describe('session sum queue', () => {
             late = false;
             const now = Date.now();
             jest.spyOn(Date, 'now').mockReturnValue(now + 1000);
-            const second = await storeRequestRecords(knex, 'otlp', [
+            await exportRequests(knex, [
               request('r2', 'ada@acme.example', '2026-11-24T11:00:00Z', 50),
             ]);
-            await enqueueSessionGroups(knex, second.groups);
           }
         },
       );
@@ -159,19 +162,17 @@ describe('session sum queue', () => {
       await migrateStore(knex);
       // Every write and the re-sum in one millisecond.
       jest.spyOn(Date, 'now').mockReturnValue(1764150000000);
-      const { groups } = await storeRequestRecords(knex, 'otlp', [
+      await exportRequests(knex, [
         request('r1', 'ada@acme.example', '2026-11-24T10:00:00Z', 100),
       ]);
-      await enqueueSessionGroups(knex, groups);
       let late = true;
       const resum = async (...args: Parameters<typeof writeSessionUsage>) => {
         await writeSessionUsage(...args);
         if (late) {
           late = false;
-          const second = await storeRequestRecords(knex, 'otlp', [
+          await exportRequests(knex, [
             request('r2', 'ada@acme.example', '2026-11-24T11:00:00Z', 50),
           ]);
-          await enqueueSessionGroups(knex, second.groups);
         }
       };
       await resumQueuedSessionGroups(knex, DEFAULT_PRICING, { resum });
@@ -196,10 +197,9 @@ describe('session sum queue', () => {
       // Five exports of Ada's day within one millisecond: stamped t to t + 4.
       jest.spyOn(Date, 'now').mockReturnValue(1764150000000);
       for (let i = 1; i <= 5; i++) {
-        const { groups } = await storeRequestRecords(knex, 'otlp', [
+        await exportRequests(knex, [
           request(`r${i}`, 'ada@acme.example', '2026-11-24T10:00:00Z', 10),
         ]);
-        await enqueueSessionGroups(knex, groups);
       }
       expect(
         (await knex('session_sum_queue').select('enqueued_at')).map(row =>
@@ -221,10 +221,9 @@ describe('session sum queue', () => {
       const knex = await databases.init(databaseId);
       await migrateStore(knex);
       const queue = async (name: string, id: string) => {
-        const { groups } = await storeRequestRecords(knex, 'otlp', [
+        await exportRequests(knex, [
           request(id, `${name}@acme.example`, '2026-11-24T10:00:00Z', 10),
         ]);
-        await enqueueSessionGroups(knex, groups);
       };
       for (const name of ['ada', 'bob', 'cy', 'dee', 'eve']) {
         await queue(name, `${name}-1`);

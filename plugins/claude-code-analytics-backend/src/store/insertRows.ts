@@ -77,7 +77,7 @@ export async function insertRows(
     for (const chunk of chunked(rows, POSTGRES_ROWS_PER_STATEMENT)) {
       await knex.raw(
         `INSERT INTO "${table}" (${columnList}) SELECT ${columnList} FROM json_populate_recordset(NULL::"${table}", ?::json)${conflict}`,
-        [JSON.stringify(chunk, wellFormed)],
+        [toJson(chunk)],
       );
     }
     return;
@@ -102,12 +102,20 @@ export async function insertRows(
 }
 
 /**
- * Strings with a lone surrogate (a string cut within a pair) get U+FFFD in its place, as when they
- * are bound as parameters (encoded as UTF-8), where JSON keeps them as escapes that PostgreSQL
- * refuses.
+ * The rows as JSON, a string with a lone surrogate (a string cut within a pair) with U+FFFD in its
+ * place, as when it is bound as a parameter (encoded as UTF-8): JSON keeps it as an escape, which
+ * PostgreSQL refuses. `JSON.stringify` writes a lone surrogate, and only one, as a `\udXXX` escape
+ * (a pair stays as it is, a backslash of the text is doubled), so the rows are written again with
+ * every string made well-formed only when one may be there: a function called for every value
+ * took 50% longer (160 against 107 µs for 100 of `session_requests`' rows).
  */
-function wellFormed(_key: string, value: unknown): unknown {
-  return typeof value === 'string' ? value.toWellFormed() : value;
+function toJson(rows: Array<Record<string, unknown>>): string {
+  const json = JSON.stringify(rows);
+  return /\\u[dD][89a-fA-F]/.test(json)
+    ? JSON.stringify(rows, (_key, value) =>
+        typeof value === 'string' ? value.toWellFormed() : value,
+      )
+    : json;
 }
 
 /** Chunks of a power of two of rows, the largest first: at most `most` rows each. */
