@@ -11,7 +11,7 @@
  *     [--otlp-batch 1]  (exports per request of the fleets: above 1, as through an OpenTelemetry
  *                        Collector's batch processor, that many together or those of 200 ms)
  *     [--sql-profile]  (the statements that took longest, in total and singly, per section)
- *     [--cpu-profile DIR]  (the backend's main thread during each closed-loop OTLP run, as a
+ *     [--cpu-profile DIR]  (the backend's main thread during each OTLP run (closed loop, fleets), as a
  *                           .cpuprofile file for Chrome's DevTools)
  *
  * PostgreSQL: the connection string of a server in BENCHMARK_POSTGRES_URL (scripts/benchmark.sh
@@ -601,14 +601,22 @@ async function runOn(
         data: {
           claudeCodeAnalytics: {
             privacy: { minimumGroupSize: 1 },
-            // BENCHMARK_DECODE_THREADS compares decoding threads with the event loop (0).
-            ...(process.env.BENCHMARK_DECODE_THREADS
-              ? {
-                  otlp: {
+            // BENCHMARK_DECODE_THREADS compares decoding threads with the event loop (0);
+            // BENCHMARK_MAX_PENDING_EXPORTS sets otlp.maxPendingExports.
+            otlp: {
+              ...(process.env.BENCHMARK_DECODE_THREADS
+                ? {
                     decodeThreads: Number(process.env.BENCHMARK_DECODE_THREADS),
-                  },
-                }
-              : {}),
+                  }
+                : {}),
+              ...(process.env.BENCHMARK_MAX_PENDING_EXPORTS
+                ? {
+                    maxPendingExports: Number(
+                      process.env.BENCHMARK_MAX_PENDING_EXPORTS,
+                    ),
+                  }
+                : {}),
+            },
           },
         },
       }),
@@ -727,13 +735,17 @@ async function runOn(
         fleetConnections: options.otlpFleetConnections,
         fleetBatch: options.otlpBatch,
         log: message => console.log(`[${database}] ${message}`),
-        onLoadStart: async () => {
-          sqlProfile?.print('otlp, before the closed-loop run');
+        onLoadStart: async run => {
+          sqlProfile?.print(`otlp, before the ${run} run`);
           await cpuProfile?.start();
         },
-        onLoadEnd: async () => {
-          sqlProfile?.print('otlp, the closed-loop run');
-          await cpuProfile?.stop(`otlp-${database}`);
+        onLoadEnd: async run => {
+          sqlProfile?.print(`otlp, the ${run} run`);
+          await cpuProfile?.stop(
+            run === 'closed-loop'
+              ? `otlp-${database}`
+              : `otlp-${database}-${run}`,
+          );
         },
         databaseCpuMs:
           database === 'postgres' ? await postgresServerCpu(knex) : undefined,
@@ -1058,6 +1070,7 @@ function printReport(
           'errors / dropped / 503s retried',
           'api requests sent / stored',
           'event loop delay p99 / max ms',
+          'backend CPU per export stored: event loop / all threads, ms',
           'database server CPU per export, ms',
           'lines in the adoption API every 5 s / at the end, of sent',
           'all visible after the end',
@@ -1082,6 +1095,9 @@ function printReport(
             `${f.eventLoopDelayP99Ms.toFixed(
               0,
             )} / ${f.eventLoopDelayMaxMs.toFixed(0)}`,
+            `${f.cpuMsPerRequest.toFixed(
+              2,
+            )} / ${f.processCpuMsPerRequest.toFixed(2)}`,
             databaseCpu(f.databaseCpuMsPerRequest),
             `${[...f.linesVisibleDuring, f.linesVisibleAtEnd].join(', ')} of ${
               f.sentLines

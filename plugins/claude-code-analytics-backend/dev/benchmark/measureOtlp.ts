@@ -79,6 +79,9 @@ export type FleetFigures = {
   linesVisibleAtEnd: number;
   /** From the fleet's end until the root's card showed every line (NaN: not within 60 s). */
   visibleMs: number;
+  /** CPU time of the backend's main thread, and of all its threads, per export stored. */
+  cpuMsPerRequest: number;
+  processCpuMsPerRequest: number;
   /** CPU time of the database server per export, when it runs on this machine. */
   databaseCpuMsPerRequest?: number;
   /** The same fleet against the bare HTTP server. */
@@ -467,10 +470,13 @@ export async function measureOtlp(options: {
    */
   fleetBatch?: number;
   log: (message: string) => void;
-  /** Called before the closed-loop run against the backend starts. */
-  onLoadStart?: () => Promise<void> | void;
-  /** Called when the closed-loop run against the backend ends (before waiting for the rollups). */
-  onLoadEnd?: () => Promise<void> | void;
+  /**
+   * Called before each run against the backend starts: `closed-loop`, then `fleet-N` for the
+   * fleet sending N exports/s.
+   */
+  onLoadStart?: (run: string) => Promise<void> | void;
+  /** Called when that run ends (before waiting for the rollups). */
+  onLoadEnd?: (run: string) => Promise<void> | void;
   /** CPU milliseconds the database server has used so far, when it runs on this machine. */
   databaseCpuMs?: () => number;
 }): Promise<OtlpFigures> {
@@ -594,7 +600,7 @@ export async function measureOtlp(options: {
   };
 
   options.log(`OTLP: ${options.clients} clients against the backend`);
-  await options.onLoadStart?.();
+  await options.onLoadStart?.('closed-loop');
   const {
     result: load,
     sentLines,
@@ -603,7 +609,7 @@ export async function measureOtlp(options: {
     visibleMs,
   } = await withFreshness(
     () => runOnBackend({ ...workerData, url: options.url }),
-    options.onLoadEnd,
+    () => options.onLoadEnd?.('closed-loop'),
   );
   if (load.errors > 0) {
     options.log(`OTLP: errors ${JSON.stringify(load.errorKinds)}`);
@@ -647,15 +653,18 @@ export async function measureOtlp(options: {
           batch,
           url: bareUrl,
         });
-    const freshness = await withFreshness(() =>
-      runOnBackend({
-        ...workerData,
-        run: fleetRun,
-        rate: offered,
-        connections,
-        batch,
-        url: options.url,
-      }),
+    await options.onLoadStart?.(`fleet-${offered}`);
+    const freshness = await withFreshness(
+      () =>
+        runOnBackend({
+          ...workerData,
+          run: fleetRun,
+          rate: offered,
+          connections,
+          batch,
+          url: options.url,
+        }),
+      () => options.onLoadEnd?.(`fleet-${offered}`),
     );
     const fleet = freshness.result;
     if (fleet.errors > 0) {
@@ -679,6 +688,8 @@ export async function measureOtlp(options: {
       linesVisibleDuring: freshness.linesVisibleDuring,
       linesVisibleAtEnd: freshness.linesVisibleAtEnd,
       visibleMs: freshness.visibleMs,
+      cpuMsPerRequest: perRequest(fleet, fleet.cpuMs),
+      processCpuMsPerRequest: perRequest(fleet, fleet.processCpuMs),
       databaseCpuMsPerRequest: fleet.databaseCpuMsPerRequest,
       bare: bareFleet && {
         achieved: rate(bareFleet),
