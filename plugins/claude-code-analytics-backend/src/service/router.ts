@@ -26,7 +26,6 @@ import {
   importRecords,
 } from '../ingestion/importRecords';
 import { RollupEngine } from '../rollups/RollupEngine';
-import { OtlpBusyError } from '../sources/otlp/errors';
 import { OtlpReceiver } from '../sources/otlp/OtlpReceiver';
 import { readRequestBody } from '../sources/otlp/readRequestBody';
 import { getAdoption } from './getAdoption';
@@ -274,23 +273,36 @@ export async function createRouter(
   for (const signal of ['metrics', 'logs'] as const) {
     router.post(`/otlp/v1/${signal}`, async (req, res) => {
       await httpAuth.credentials(req, { allow: ['service', 'user'] });
+      const release = otlp.admit();
+      if (!release) {
+        // Answered here rather than thrown: the error handler would log each one (see admit).
+        // The body is the error handler's shape; the export's own body is left unread.
+        const { retryAfterSeconds, message } = otlp.busy();
+        const busy = Buffer.from(
+          JSON.stringify({
+            error: { name: 'OtlpBusyError', message },
+            request: { method: req.method, url: req.originalUrl },
+            response: { statusCode: 503 },
+          }),
+        );
+        res.writeHead(503, {
+          'Retry-After': String(retryAfterSeconds),
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': busy.length,
+        });
+        res.end(busy);
+        return;
+      }
       let response;
-      let release: (() => void) | undefined;
       try {
-        release = otlp.admit();
         response = await otlp.receive(
           signal,
           await readRequestBody(req, config.otlpMaxBytes),
           req.headers['content-type'],
           req.headers['content-encoding'],
         );
-      } catch (error) {
-        if (error instanceof OtlpBusyError) {
-          res.set('Retry-After', String(error.retryAfterSeconds));
-        }
-        throw error;
       } finally {
-        release?.();
+        release();
       }
       // Visible in the API within seconds; the exporter does not wait for the rollups, and the
       // exports of a busy second are rolled up together.

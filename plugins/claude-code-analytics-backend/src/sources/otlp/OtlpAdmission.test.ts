@@ -1,10 +1,12 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import knexFactory from 'knex';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/createTestDatabases';
 import { startAnalyticsBackendOn } from '../../__testUtils__/startAnalyticsBackend';
+import { OtlpReceiver } from './OtlpReceiver';
 
 jest.setTimeout(60_000);
 
@@ -118,8 +120,16 @@ describe('OTLP admission', () => {
       // Exports sent before the slow one's headers were in were stored as usual.
       expect(otherStatuses.filter(status => status !== 200)).toEqual([]);
       expect(busy?.status).toBe(503);
-      expect(busy?.headers['retry-after']).toBe('1');
-      expect(busy?.body.error.message).toContain('exports in flight');
+      expect(busy?.headers['retry-after']).toMatch(/^[123]$/);
+      expect(busy?.body).toEqual({
+        error: {
+          name: 'OtlpBusyError',
+          message:
+            'The OTLP receiver is at its bound of 1 exports in flight; retry later',
+        },
+        request: { method: 'POST', url: PATH },
+        response: { statusCode: 503 },
+      });
 
       slowRequest.end(slow.subarray(100));
       expect(await slowStatus).toBe(200);
@@ -135,4 +145,78 @@ describe('OTLP admission', () => {
       expect(stored).toEqual(['req_after', ...accepted, 'req_slow'].sort());
     },
   );
+});
+
+describe('OtlpReceiver.admit', () => {
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  afterAll(() => knex.destroy());
+  afterEach(() => jest.useRealTimers());
+
+  it('takes exports up to its bound, and logs those turned away once a minute at most, with how many', () => {
+    jest.useFakeTimers({ now: new Date('2026-11-27T10:00:00Z') });
+    const logger = mockServices.logger.mock();
+    const receiver = OtlpReceiver.create({
+      knex,
+      logger,
+      maxBytes: 1024,
+      maxPending: 2,
+    });
+    const first = receiver.admit();
+    const second = receiver.admit();
+    expect(first).toBeInstanceOf(Function);
+    expect(second).toBeInstanceOf(Function);
+    expect(receiver.admit()).toBeUndefined();
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenLastCalledWith(
+      'OTLP: 1 export(s) answered 503 at the bound of 2 exports in flight (claudeCodeAnalytics.otlp.maxPendingExports); exporters send them again after Retry-After',
+    );
+
+    // A thousand more within the minute: no more warnings.
+    for (let i = 0; i < 1000; i++) {
+      expect(receiver.admit()).toBeUndefined();
+    }
+    jest.advanceTimersByTime(59_000);
+    expect(receiver.admit()).toBeUndefined();
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+
+    // A slot given back is taken again, once (a second call of the same release changes nothing).
+    first!();
+    first!();
+    const third = receiver.admit();
+    expect(third).toBeInstanceOf(Function);
+    expect(receiver.admit()).toBeUndefined();
+
+    // A minute after the warning, the next export turned away logs those since.
+    jest.advanceTimersByTime(1_000);
+    expect(receiver.admit()).toBeUndefined();
+    expect(logger.warn).toHaveBeenCalledTimes(2);
+    expect(logger.warn).toHaveBeenLastCalledWith(
+      'OTLP: 1003 export(s) answered 503 in the last 60 s at the bound of 2 exports in flight (claudeCodeAnalytics.otlp.maxPendingExports); exporters send them again after Retry-After',
+    );
+    second!();
+    third!();
+    expect(receiver.admit()).toBeInstanceOf(Function);
+  });
+
+  it('asks exporters to retry after 1, 2 or 3 seconds, at random', () => {
+    const receiver = OtlpReceiver.create({
+      knex,
+      logger: mockServices.logger.mock(),
+      maxBytes: 1024,
+      maxPending: 1,
+    });
+    const after = (random: number) =>
+      receiver.busy(() => random).retryAfterSeconds;
+    expect([0, 0.33, 0.34, 0.66, 0.67, 0.999999, 1].map(after)).toEqual([
+      1, 1, 2, 2, 3, 3, 3,
+    ]);
+    const seen = new Set(
+      Array.from({ length: 300 }, () => receiver.busy().retryAfterSeconds),
+    );
+    expect([...seen].sort()).toEqual([1, 2, 3]);
+  });
 });

@@ -14,7 +14,6 @@ import { storeSessionEvents } from '../../ingestion/storeSessionEvents';
 import { SessionGroup } from '../../ingestion/sumSessionUsage';
 import { SessionEvent } from '../../ingestion/types';
 import { OtlpSignal } from './decodeOtlpRequest';
-import { OtlpBusyError } from './errors';
 import { OtlpDecoderPool } from './OtlpDecoderPool';
 
 /** The source id of data received over OTLP. */
@@ -47,6 +46,9 @@ function encodeProtobufResponse(rejected: number, message: string): Buffer {
   return Buffer.from(writer.finish());
 }
 
+/** How often turning exports away is logged at most (see admit). */
+const WARN_INTERVAL_MS = 60_000;
+
 /**
  * Receives Claude Code's OTLP/HTTP exports. Metric points become session activity; `api_request`
  * events become request records merged with transcripts; `user_prompt`, `api_error` and
@@ -58,6 +60,9 @@ export class OtlpReceiver {
   private readonly sizer: BatchSizer;
   /** Exports admitted and not answered yet. */
   private pending = 0;
+  /** Exports turned away since the last warning, and when that was. */
+  private turnedAway = 0;
+  private warnedAt = -Infinity;
 
   private constructor(
     private readonly knex: Knex,
@@ -122,7 +127,7 @@ export class OtlpReceiver {
     maxBytes: number;
     /** Where exports are decoded; on the event loop by default. */
     decoder?: OtlpDecoderPool;
-    /** Exports in flight at most (see admit); beyond it OtlpBusyError (503). Default 500. */
+    /** Exports in flight at most (see admit); beyond it 503. Default 500. */
     maxPending?: number;
   }) {
     return new OtlpReceiver(
@@ -138,11 +143,18 @@ export class OtlpReceiver {
   /**
    * Takes one of the slots for exports in flight, from the moment its request is authenticated
    * (its body is read within the slot) until it is answered: call the returned function then.
-   * Throws OtlpBusyError (503) when every slot is taken.
+   * Undefined when every slot is taken: answer 503 with `busy()`'s `Retry-After`, after which
+   * OTLP exporters send the export again, so that under overload the exports taken stay fast
+   * instead of every export waiting longer and longer.
+   *
+   * Turning exports away is logged as one warning a minute at most, with how many were: under a
+   * fleet's overload thousands come each second, and each had been thrown as an error, with its
+   * stack, and logged by Backstage's error handler (it logs every answer of 500 or more).
    */
-  admit(): () => void {
+  admit(): (() => void) | undefined {
     if (this.pending >= this.maxPending) {
-      throw new OtlpBusyError(this.maxPending);
+      this.turnAway();
+      return undefined;
     }
     this.pending++;
     let released = false;
@@ -151,6 +163,41 @@ export class OtlpReceiver {
         released = true;
         this.pending--;
       }
+    };
+  }
+
+  private turnAway() {
+    this.turnedAway++;
+    const now = Date.now();
+    if (now - this.warnedAt >= WARN_INTERVAL_MS) {
+      this.logger.warn(
+        `OTLP: ${this.turnedAway} export(s) answered 503 ${
+          this.warnedAt === -Infinity
+            ? ''
+            : `in the last ${Math.round((now - this.warnedAt) / 1000)} s `
+        }at the bound of ${
+          this.maxPending
+        } exports in flight (claudeCodeAnalytics.otlp.maxPendingExports); exporters send them again after Retry-After`,
+      );
+      this.turnedAway = 0;
+      this.warnedAt = now;
+    }
+  }
+
+  /**
+   * The answer to an export turned away (see admit). `Retry-After` is 1, 2 or 3 seconds at
+   * random: with the same delay for all, the exports turned away in one burst all came back
+   * together a second later, on top of that second's exports, were mostly turned away again, and
+   * so on (an echo that kept a backend at its capacity behind for the rest of a benchmark run, and
+   * exporters gave up on exports after their fifth attempt).
+   */
+  busy(random: () => number = Math.random): {
+    retryAfterSeconds: number;
+    message: string;
+  } {
+    return {
+      retryAfterSeconds: 1 + Math.min(2, Math.floor(random() * 3)),
+      message: `The OTLP receiver is at its bound of ${this.maxPending} exports in flight; retry later`,
     };
   }
 

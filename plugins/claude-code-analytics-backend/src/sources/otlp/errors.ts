@@ -17,26 +17,6 @@ export class OtlpDecodeError extends CustomErrorBase {
 }
 
 /**
- * The receiver already holds its bound of exports in flight: answer 503 with `Retry-After`, which
- * OTLP exporters retry after that delay, so that under overload the exports it accepts stay fast
- * instead of every export waiting longer and longer.
- *
- * @public
- */
-export class OtlpBusyError extends CustomErrorBase {
-  name = 'OtlpBusyError' as const;
-  readonly statusCode = 503;
-  /** Seconds after which the exporter should send the export again. */
-  readonly retryAfterSeconds = 1;
-
-  constructor(maxPending: number) {
-    super(
-      `The OTLP receiver is at its bound of ${maxPending} exports in flight; retry later`,
-    );
-  }
-}
-
-/**
  * An OTLP request body over the size limit, compressed or decompressed; answer 413.
  *
  * @public

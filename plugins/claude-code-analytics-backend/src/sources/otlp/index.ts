@@ -1,10 +1,6 @@
 export { decodeOtlpRequest } from './decodeOtlpRequest';
 export type { DecodeOtlpRequestOptions, OtlpSignal } from './decodeOtlpRequest';
-export {
-  OtlpBusyError,
-  OtlpDecodeError,
-  OtlpPayloadTooLargeError,
-} from './errors';
+export { OtlpDecodeError, OtlpPayloadTooLargeError } from './errors';
 export { readClaudeCodeMetrics } from './readClaudeCodeMetrics';
 export type {
   ClaudeCodeMetricPoint,
