@@ -143,8 +143,8 @@ export interface Config {
       decodeThreads?: number;
       /**
        * Exports in flight (from authentication until the answer: body read, decoded, stored) at
-       * most; beyond it an export is answered 503 with `Retry-After: 1`, which OTLP exporters
-       * retry. Default 500.
+       * most; beyond it an export is answered 503 with a `Retry-After` of 1, 2 or 3 seconds (at
+       * random), which OTLP exporters retry. Default 500.
        */
       maxPendingExports?: number;
     };

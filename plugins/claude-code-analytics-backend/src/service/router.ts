@@ -276,7 +276,8 @@ export async function createRouter(
       const release = otlp.admit();
       if (!release) {
         // Answered here rather than thrown: the error handler would log each one (see admit).
-        // The body is the error handler's shape; the export's own body is left unread.
+        // The body is in the error handler's shape (name and message of the error); the export's
+        // own body is left unread (Node discards it, and keeps the connection).
         const { retryAfterSeconds, message } = otlp.busy();
         const busy = Buffer.from(
           JSON.stringify({

@@ -147,6 +147,71 @@ describe('OTLP admission', () => {
   );
 });
 
+describe('OTLP admission, exports refused', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'gives the slot back when an export is refused (400, 413, an upload cut off), on %p',
+    async databaseId => {
+      const { knex, server } = await startAnalyticsBackendOn(
+        databases,
+        databaseId,
+        {
+          entities,
+          config: {
+            claudeCodeAnalytics: {
+              otlp: { maxPendingExports: 1, maxBytes: 4096 },
+            },
+          },
+        },
+      );
+      const post = (body: Buffer) =>
+        request(server)
+          .post(PATH)
+          .set('Authorization', mockCredentials.service.header())
+          .set('Content-Type', 'application/json')
+          .serialize((b: any) => b)
+          .send(body as any);
+
+      expect((await post(Buffer.from('{"resourceLogs": ['))).status).toBe(400);
+      expect((await post(Buffer.alloc(5000, 32))).status).toBe(413);
+      // An upload that stops halfway, its connection closed.
+      const cut = exportOf('req_cut');
+      await new Promise<void>(resolve => {
+        const upload = http.request({
+          host: '127.0.0.1',
+          port: (server.address() as AddressInfo).port,
+          method: 'POST',
+          path: PATH,
+          headers: {
+            Authorization: mockCredentials.service.header(),
+            'Content-Type': 'application/json',
+            'Content-Length': cut.length,
+          },
+        });
+        upload.on('error', () => resolve());
+        upload.write(cut.subarray(0, 100), () =>
+          setTimeout(() => {
+            upload.destroy();
+            resolve();
+          }, 200),
+        );
+      });
+      // The one slot is free again each time: the next export is taken.
+      let status = 0;
+      for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+        status = (await post(exportOf('req_after'))).status;
+        if (status !== 200) {
+          await new Promise(resolve => setTimeout(resolve, 50));
+        }
+      }
+      expect(status).toBe(200);
+      const stored = await knex('session_requests').select('request_id');
+      expect(stored.map(row => row.request_id)).toEqual(['req_after']);
+    },
+  );
+});
+
 describe('OtlpReceiver.admit', () => {
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -156,7 +221,7 @@ describe('OtlpReceiver.admit', () => {
   afterAll(() => knex.destroy());
   afterEach(() => jest.useRealTimers());
 
-  it('takes exports up to its bound, and logs those turned away once a minute at most, with how many', () => {
+  it('takes exports up to its bound, and logs those turned away at once, then once a minute while there are any', () => {
     jest.useFakeTimers({ now: new Date('2026-11-27T10:00:00Z') });
     const logger = mockServices.logger.mock();
     const receiver = OtlpReceiver.create({
@@ -165,17 +230,17 @@ describe('OtlpReceiver.admit', () => {
       maxBytes: 1024,
       maxPending: 2,
     });
+    const warned = (count: number, since = '') =>
+      `OTLP: ${count} export(s) answered 503 ${since}at the bound of 2 exports in flight (claudeCodeAnalytics.otlp.maxPendingExports); exporters send them again after Retry-After`;
     const first = receiver.admit();
     const second = receiver.admit();
     expect(first).toBeInstanceOf(Function);
     expect(second).toBeInstanceOf(Function);
     expect(receiver.admit()).toBeUndefined();
     expect(logger.warn).toHaveBeenCalledTimes(1);
-    expect(logger.warn).toHaveBeenLastCalledWith(
-      'OTLP: 1 export(s) answered 503 at the bound of 2 exports in flight (claudeCodeAnalytics.otlp.maxPendingExports); exporters send them again after Retry-After',
-    );
+    expect(logger.warn).toHaveBeenLastCalledWith(warned(1));
 
-    // A thousand more within the minute: no more warnings.
+    // A thousand more within the minute: no more warnings yet.
     for (let i = 0; i < 1000; i++) {
       expect(receiver.admit()).toBeUndefined();
     }
@@ -190,13 +255,26 @@ describe('OtlpReceiver.admit', () => {
     expect(third).toBeInstanceOf(Function);
     expect(receiver.admit()).toBeUndefined();
 
-    // A minute after the warning, the next export turned away logs those since.
+    // The burst ends within the minute: a minute after the first warning, the rest is logged.
     jest.advanceTimersByTime(1_000);
-    expect(receiver.admit()).toBeUndefined();
     expect(logger.warn).toHaveBeenCalledTimes(2);
     expect(logger.warn).toHaveBeenLastCalledWith(
-      'OTLP: 1003 export(s) answered 503 in the last 60 s at the bound of 2 exports in flight (claudeCodeAnalytics.otlp.maxPendingExports); exporters send them again after Retry-After',
+      warned(1002, 'in the last 60 s '),
     );
+    expect(receiver.admit()).toBeUndefined();
+    jest.advanceTimersByTime(60_000);
+    expect(logger.warn).toHaveBeenCalledTimes(3);
+    expect(logger.warn).toHaveBeenLastCalledWith(
+      warned(1, 'in the last 60 s '),
+    );
+
+    // A quiet minute logs nothing, and the next export turned away, much later, is logged at once.
+    jest.advanceTimersByTime(5 * 60_000);
+    expect(logger.warn).toHaveBeenCalledTimes(3);
+    expect(receiver.admit()).toBeUndefined();
+    expect(logger.warn).toHaveBeenCalledTimes(4);
+    expect(logger.warn).toHaveBeenLastCalledWith(warned(1));
+
     second!();
     third!();
     expect(receiver.admit()).toBeInstanceOf(Function);

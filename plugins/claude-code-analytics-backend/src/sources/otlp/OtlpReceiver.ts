@@ -63,6 +63,8 @@ export class OtlpReceiver {
   /** Exports turned away since the last warning, and when that was. */
   private turnedAway = 0;
   private warnedAt = -Infinity;
+  /** Logs the exports turned away since the last warning, a minute after it. */
+  private warnTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly knex: Knex,
@@ -147,7 +149,8 @@ export class OtlpReceiver {
    * OTLP exporters send the export again, so that under overload the exports taken stay fast
    * instead of every export waiting longer and longer.
    *
-   * Turning exports away is logged as one warning a minute at most, with how many were: under a
+   * Turning exports away is logged as one warning a minute at most, with how many were (the first
+   * at once, then those of each minute after it while there are any): under a
    * fleet's overload thousands come each second, and each had been thrown as an error, with its
    * stack, and logged by Backstage's error handler (it logs every answer of 500 or more).
    */
@@ -168,20 +171,35 @@ export class OtlpReceiver {
 
   private turnAway() {
     this.turnedAway++;
-    const now = Date.now();
-    if (now - this.warnedAt >= WARN_INTERVAL_MS) {
-      this.logger.warn(
-        `OTLP: ${this.turnedAway} export(s) answered 503 ${
-          this.warnedAt === -Infinity
-            ? ''
-            : `in the last ${Math.round((now - this.warnedAt) / 1000)} s `
-        }at the bound of ${
-          this.maxPending
-        } exports in flight (claudeCodeAnalytics.otlp.maxPendingExports); exporters send them again after Retry-After`,
-      );
-      this.turnedAway = 0;
-      this.warnedAt = now;
+    if (!this.warnTimer) {
+      this.warn();
     }
+  }
+
+  /**
+   * Logs the exports turned away since the last warning, if any, and looks again a minute later
+   * (a timer that does not keep the process alive): a burst is counted whole, however it ends.
+   */
+  private warn() {
+    this.warnTimer = undefined;
+    if (this.turnedAway === 0) {
+      return;
+    }
+    const now = Date.now();
+    this.logger.warn(
+      `OTLP: ${this.turnedAway} export(s) answered 503 ${
+        this.warnedAt === -Infinity ||
+        now - this.warnedAt > 2 * WARN_INTERVAL_MS
+          ? ''
+          : `in the last ${Math.round((now - this.warnedAt) / 1000)} s `
+      }at the bound of ${
+        this.maxPending
+      } exports in flight (claudeCodeAnalytics.otlp.maxPendingExports); exporters send them again after Retry-After`,
+    );
+    this.turnedAway = 0;
+    this.warnedAt = now;
+    this.warnTimer = setTimeout(() => this.warn(), WARN_INTERVAL_MS);
+    this.warnTimer.unref?.();
   }
 
   /**
@@ -189,7 +207,7 @@ export class OtlpReceiver {
    * random: with the same delay for all, the exports turned away in one burst all came back
    * together a second later, on top of that second's exports, were mostly turned away again, and
    * so on (an echo that kept a backend at its capacity behind for the rest of a benchmark run, and
-   * exporters gave up on exports after their fifth attempt).
+   * exporters gave up on exports after their fifth retry).
    */
   busy(random: () => number = Math.random): {
     retryAfterSeconds: number;
