@@ -736,7 +736,11 @@ async function runOn(
         fleetBatch: options.otlpBatch,
         log: message => console.log(`[${database}] ${message}`),
         onLoadStart: async run => {
-          sqlProfile?.print(`otlp, before the ${run} run`);
+          sqlProfile?.print(
+            run === 'closed-loop'
+              ? 'otlp, before the closed-loop run'
+              : `otlp, after the previous run, before the ${run} run`,
+          );
           await cpuProfile?.start();
         },
         onLoadEnd: async run => {
@@ -756,7 +760,7 @@ async function runOn(
       );
     }
 
-    sqlProfile?.print('otlp, after the closed-loop run');
+    sqlProfile?.print('otlp, after the last run');
     let series: SeriesFigures | undefined;
     if (options.sections.includes('series')) {
       // Sessions of 1 and 8 hours exporting every 5 s, against a new one.

@@ -127,9 +127,14 @@ const errorKinds = {};
 // Failed exports (a failed request of a collector's batch fails each export in it).
 const failed = (kind, exports = 1) => { errors += exports; errorKinds[kind] = (errorKinds[kind] || 0) + exports; };
 
-// As OTLP exporters do, a 503 is sent again after its Retry-After (at most 5 times); the latency
-// of each export in the body counts from its first attempt (starts: one per export).
-function post(signal, body, starts = [process.hrtime.bigint()], attempt = 0) {
+// As OpenTelemetry's JavaScript exporters do (otlp-exporter-base's retrying transport), a 503 is
+// sent again after its Retry-After, or else after a back-off of 1 s growing 1.5 times a retry
+// (20% either way at random, 5 s at most), 5 times at most, and not once that wait would pass the
+// export's deadline, 10 s (their default timeout) after its first attempt: it is then lost. (They
+// also abort a request still unanswered at the deadline; these clients wait for its answer, so
+// that what was stored can be counted against what was answered.) The latency of each export in
+// the body counts from its first attempt (starts: one per export).
+function post(signal, body, starts = [process.hrtime.bigint()], attempt = 0, deadline = Date.now() + 10000) {
   return new Promise(resolve => {
     const request = http.request({
       host: target.hostname, port: target.port, method: 'POST', agent,
@@ -138,10 +143,13 @@ function post(signal, body, starts = [process.hrtime.bigint()], attempt = 0) {
     }, response => {
       response.resume();
       response.on('end', () => {
-        if (response.statusCode === 503 && attempt < 5) {
+        const retryAfter = Number(response.headers['retry-after']);
+        const waitMs = retryAfter > 0
+          ? retryAfter * 1000
+          : Math.min(1000 * 1.5 ** attempt * (0.8 + Math.random() * 0.4), 5000);
+        if (response.statusCode === 503 && attempt < 5 && Date.now() + waitMs <= deadline) {
           retried++;
-          const seconds = Number(response.headers['retry-after'] ?? 1) || 1;
-          setTimeout(() => post(signal, body, starts, attempt + 1).then(resolve), seconds * 1000);
+          setTimeout(() => post(signal, body, starts, attempt + 1, deadline).then(resolve), waitMs);
           return;
         }
         const ok = response.statusCode === 200;
