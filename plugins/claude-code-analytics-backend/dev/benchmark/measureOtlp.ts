@@ -570,7 +570,16 @@ export async function measureOtlp(options: {
         ),
       );
     }, 5000);
-    const result = await runIt().finally(() => clearInterval(sampling));
+    let result: R;
+    try {
+      result = await runIt();
+    } catch (error) {
+      // The profiles of a run that failed are written too: they are the ones to look at.
+      await afterRun?.();
+      throw error;
+    } finally {
+      clearInterval(sampling);
+    }
     const linesVisibleDuring = await Promise.all(samples);
     const ended = Date.now();
     const linesVisibleAtEnd = (await rootLinesToday()) - before;
@@ -644,11 +653,11 @@ export async function measureOtlp(options: {
   const fleets: FleetFigures[] = [];
   const batch = options.fleetBatch ?? 1;
   const connections = options.fleetConnections ?? 2048;
-  for (const fleetRate of options.fleetRates ?? []) {
+  for (const [index, fleetRate] of (options.fleetRates ?? []).entries()) {
     const offered = Math.round(
       fleetRate < 1 ? fleetRate * rate(load) : fleetRate,
     );
-    const fleetRun = `${run}-f${offered}`;
+    const fleetRun = `${run}-f${index + 1}x${offered}`;
     options.log(`OTLP: a fleet sending ${offered} exports/s (open loop)`);
     // The reference: the same fleet against the bare server.
     const bareFleet = process.env.BENCHMARK_SKIP_BARE
@@ -661,7 +670,13 @@ export async function measureOtlp(options: {
           batch,
           url: bareUrl,
         });
-    await options.onLoadStart?.(`fleet-${offered}`);
+    // Named by rate, and by place when a rate comes twice (their profiles are separate files).
+    const name = (options.fleetRates ?? []).some(
+      (other, i) => i !== index && other === fleetRate,
+    )
+      ? `fleet-${offered}-${index + 1}`
+      : `fleet-${offered}`;
+    await options.onLoadStart?.(name);
     const freshness = await withFreshness(
       () =>
         runOnBackend({
@@ -672,7 +687,7 @@ export async function measureOtlp(options: {
           batch,
           url: options.url,
         }),
-      () => options.onLoadEnd?.(`fleet-${offered}`),
+      () => options.onLoadEnd?.(name),
     );
     const fleet = freshness.result;
     if (fleet.errors > 0) {
