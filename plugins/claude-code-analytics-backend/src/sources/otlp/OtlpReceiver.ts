@@ -150,9 +150,9 @@ export class OtlpReceiver {
    * instead of every export waiting longer and longer.
    *
    * Turning exports away is logged as one warning a minute at most, with how many were (the first
-   * at once, then those of each minute after it while there are any): under a
-   * fleet's overload thousands come each second, and each had been thrown as an error, with its
-   * stack, and logged by Backstage's error handler (it logs every answer of 500 or more).
+   * at once, then those of each minute after it while there are any): under a fleet's overload
+   * thousands come each second, and each had been thrown as an error, with its stack, and logged
+   * by Backstage's error handler (it logs every answer of 500 or more).
    */
   admit(): (() => void) | undefined {
     if (this.pending >= this.maxPending) {
