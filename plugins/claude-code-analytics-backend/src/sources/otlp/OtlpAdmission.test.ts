@@ -1,7 +1,7 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import knexFactory from 'knex';
-import http from 'node:http';
+import http, { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/createTestDatabases';
@@ -56,6 +56,32 @@ const exportOf = (requestId: string) =>
     }),
   );
 
+/** Posts a body to the logs endpoint as a service, its bytes as they are. */
+const postTo = (server: Server) => (body: Buffer) =>
+  request(server)
+    .post(PATH)
+    .set('Authorization', mockCredentials.service.header())
+    .set('Content-Type', 'application/json')
+    .serialize((bytes: any) => bytes)
+    .send(body as any);
+
+/** Starts posting `body` but sends only its first `bytes`: the rest is up to the caller. */
+function startUpload(server: Server, body: Buffer, bytes: number) {
+  const upload = http.request({
+    host: '127.0.0.1',
+    port: (server.address() as AddressInfo).port,
+    method: 'POST',
+    path: PATH,
+    headers: {
+      Authorization: mockCredentials.service.header(),
+      'Content-Type': 'application/json',
+      'Content-Length': body.length,
+    },
+  });
+  upload.write(body.subarray(0, bytes));
+  return upload;
+}
+
 describe('OTLP admission', () => {
   const databases = createTestDatabases();
 
@@ -72,36 +98,18 @@ describe('OTLP admission', () => {
           },
         },
       );
-      const post = (requestId: string) =>
-        request(server)
-          .post(PATH)
-          .set('Authorization', mockCredentials.service.header())
-          .set('Content-Type', 'application/json')
-          .serialize((body: any) => body)
-          .send(exportOf(requestId) as any);
+      const post = (requestId: string) => postTo(server)(exportOf(requestId));
 
       // An export whose body is still arriving holds the only slot.
       const slow = exportOf('req_slow');
-      let slowStatus: Promise<number> = Promise.resolve(0);
-      const slowRequest = http.request({
-        host: '127.0.0.1',
-        port: (server.address() as AddressInfo).port,
-        method: 'POST',
-        path: PATH,
-        headers: {
-          Authorization: mockCredentials.service.header(),
-          'Content-Type': 'application/json',
-          'Content-Length': slow.length,
-        },
-      });
-      slowStatus = new Promise((resolve, reject) => {
+      const slowRequest = startUpload(server, slow, 100);
+      const slowStatus = new Promise<number>((resolve, reject) => {
         slowRequest.on('response', response => {
           response.resume();
           resolve(response.statusCode ?? 0);
         });
         slowRequest.on('error', reject);
       });
-      slowRequest.write(slow.subarray(0, 100));
 
       // Once its headers are in, another export is turned away.
       let busy: request.Response | undefined;
@@ -165,38 +173,15 @@ describe('OTLP admission, exports refused', () => {
           },
         },
       );
-      const post = (body: Buffer) =>
-        request(server)
-          .post(PATH)
-          .set('Authorization', mockCredentials.service.header())
-          .set('Content-Type', 'application/json')
-          .serialize((b: any) => b)
-          .send(body as any);
+      const post = postTo(server);
 
       expect((await post(Buffer.from('{"resourceLogs": ['))).status).toBe(400);
       expect((await post(Buffer.alloc(5000, 32))).status).toBe(413);
       // An upload that stops halfway, its connection closed.
-      const cut = exportOf('req_cut');
-      await new Promise<void>(resolve => {
-        const upload = http.request({
-          host: '127.0.0.1',
-          port: (server.address() as AddressInfo).port,
-          method: 'POST',
-          path: PATH,
-          headers: {
-            Authorization: mockCredentials.service.header(),
-            'Content-Type': 'application/json',
-            'Content-Length': cut.length,
-          },
-        });
-        upload.on('error', () => resolve());
-        upload.write(cut.subarray(0, 100), () =>
-          setTimeout(() => {
-            upload.destroy();
-            resolve();
-          }, 200),
-        );
-      });
+      const upload = startUpload(server, exportOf('req_cut'), 100);
+      upload.on('error', () => {});
+      await new Promise(resolve => setTimeout(resolve, 200));
+      upload.destroy();
       // The one slot is free again each time: the next export is taken.
       let status = 0;
       for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
