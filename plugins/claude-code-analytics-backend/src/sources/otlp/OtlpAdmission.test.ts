@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabaseId,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import knexFactory from 'knex';
 import http, { Server } from 'node:http';
@@ -84,20 +88,19 @@ function startUpload(server: Server, body: Buffer, bytes: number) {
 
 describe('OTLP admission', () => {
   const databases = createTestDatabases();
+  /** A backend on the database, its receiver configured with `otlp`. */
+  const start = (databaseId: TestDatabaseId, otlp: Record<string, number>) =>
+    startAnalyticsBackendOn(databases, databaseId, {
+      entities,
+      config: { claudeCodeAnalytics: { otlp } },
+    });
 
   it.each(databases.eachSupportedId())(
     'answers 503 with Retry-After beyond the bound of exports in flight, and stores nothing of it, on %p',
     async databaseId => {
-      const { knex, server } = await startAnalyticsBackendOn(
-        databases,
-        databaseId,
-        {
-          entities,
-          config: {
-            claudeCodeAnalytics: { otlp: { maxPendingExports: 1 } },
-          },
-        },
-      );
+      const { knex, server } = await start(databaseId, {
+        maxPendingExports: 1,
+      });
       const post = (requestId: string) => postTo(server)(exportOf(requestId));
 
       // An export whose body is still arriving holds the only slot.
@@ -153,26 +156,14 @@ describe('OTLP admission', () => {
       expect(stored).toEqual(['req_after', ...accepted, 'req_slow'].sort());
     },
   );
-});
-
-describe('OTLP admission, exports refused', () => {
-  const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
     'gives the slot back when an export is refused (400, 413, an upload cut off), on %p',
     async databaseId => {
-      const { knex, server } = await startAnalyticsBackendOn(
-        databases,
-        databaseId,
-        {
-          entities,
-          config: {
-            claudeCodeAnalytics: {
-              otlp: { maxPendingExports: 1, maxBytes: 4096 },
-            },
-          },
-        },
-      );
+      const { knex, server } = await start(databaseId, {
+        maxPendingExports: 1,
+        maxBytes: 4096,
+      });
       const post = postTo(server);
 
       expect((await post(Buffer.from('{"resourceLogs": ['))).status).toBe(400);
