@@ -38,8 +38,11 @@ export function entityChanges(
   const { detail, measures, countsPeople } = ENTITY_SUMS[table];
   // Each change with the number of facts it gains (or loses, below zero).
   const changes = new Map<string, { row: Row; gained: number }>();
-  const changeOf = (entityRef: string, fact: Row) => {
-    const id = [entityRef, ...detail.map(c => String(fact[c]))].join('\u0000');
+  // The key of a fact's detail (model, tool), the same for each of its entities.
+  const detailKey = (fact: Row) =>
+    detail.map(c => `\u0000${String(fact[c])}`).join('');
+  const changeOf = (entityRef: string, fact: Row, factDetail: string) => {
+    const id = entityRef + factDetail;
     let change = changes.get(id);
     if (!change) {
       change = {
@@ -57,10 +60,18 @@ export function entityChanges(
     return change;
   };
   const add = (fact: Row, sign: 1 | -1) => {
-    for (const entityRef of entitiesOfScope.get(String(fact.scope_ref)) ?? []) {
-      const change = changeOf(entityRef, fact);
-      for (const c of measures) {
-        change.row[c] = (change.row[c] as number) + sign * Number(fact[c] ?? 0);
+    const entities = entitiesOfScope.get(String(fact.scope_ref));
+    if (!entities) {
+      return;
+    }
+    // Read once per fact, added to each of its entities' rows (a person's fact is in six or more).
+    const factDetail = detailKey(fact);
+    const values = measures.map(c => sign * Number(fact[c] ?? 0));
+    for (const entityRef of entities) {
+      const change = changeOf(entityRef, fact, factDetail);
+      for (let i = 0; i < measures.length; i++) {
+        change.row[measures[i]] =
+          (change.row[measures[i]] as number) + values[i];
       }
       change.gained += sign;
     }
@@ -107,12 +118,12 @@ export function entityChanges(
       const to = is.get(person) ?? new Set<string>();
       for (const entityRef of to) {
         if (!from.has(entityRef)) {
-          (changeOf(entityRef, {}).row.active_users as number)++;
+          (changeOf(entityRef, {}, '').row.active_users as number)++;
         }
       }
       for (const entityRef of from) {
         if (!to.has(entityRef)) {
-          (changeOf(entityRef, {}).row.active_users as number)--;
+          (changeOf(entityRef, {}, '').row.active_users as number)--;
         }
       }
     }
