@@ -81,10 +81,12 @@ export async function resumQueuedSessionGroups(
       .orderBy(KEY)
       .limit(sizer.size);
     if (after) {
-      query.whereRaw(`(${KEY.map(() => '??').join(', ')}) > (?, ?, ?, ?)`, [
-        ...KEY,
-        ...after,
-      ]);
+      query.whereRaw(
+        `(${KEY.map(() => '??').join(', ')}) > (${after
+          .map(() => '?')
+          .join(', ')})`,
+        [...KEY, ...after],
+      );
     }
     const queued: Array<SessionGroup & { enqueued_at: number | string }> =
       await query;

@@ -50,9 +50,10 @@ export function whereKeysIn<Q extends Knex.QueryBuilder>(
  * Restricts a query to the rows whose `column` equals one of `values`, as knex's `whereIn`; on
  * SQLite the list is padded to a power of two of values (`keptLength`). On PostgreSQL the values
  * are one array parameter, joined as a set (`IN (SELECT unnest(?::text[]))`, `bigint[]` for
- * numbers; no values match no rows, as in knex), as whereKeysIn does: a list of parameters, or an array compared with `= ANY`, is
- * estimated value by value, and planning took about as long as running for several of the
- * rollups' reads (OTLP benchmark on a 30-day database, pg_stat_statements).
+ * numbers; no values match no rows, as in knex), as whereKeysIn does: a list of parameters, or an
+ * array compared with `= ANY`, is estimated value by value, and planning took about as long as
+ * running for several of the rollups' reads (OTLP benchmark on a 30-day database,
+ * pg_stat_statements).
  */
 export function whereValuesIn<Q extends Knex.QueryBuilder>(
   query: Q,
