@@ -115,6 +115,7 @@ type LoadResult = {
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
+const { createHash, randomBytes } = require('node:crypto');
 const { url, headers, logs, metrics, people, seconds, clients, run, rate, connections, batch = 1 } = workerData;
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: rate ? connections : clients });
@@ -190,13 +191,24 @@ function send(signal, body, start) {
 }
 
 /**
+ * A session id as Claude Code's (a random UUID), the same for the same seed, ending with the run's
+ * mark so that the run's rows can be counted: random, not in the order the clients send, as a
+ * fleet's are, so that the keys they are stored under are written at random places, as in a real
+ * fleet's (ids of a run, a client and a counter put each client's rows together).
+ */
+function sessionId(seed) {
+  const h = createHash('sha1').update(seed).digest('hex');
+  return h.slice(0, 8) + '-' + h.slice(8, 12) + '-4' + h.slice(13, 16) + '-a' + h.slice(17, 20) + '-' + h.slice(20, 32) + '-bench-' + run;
+}
+
+/**
  * The k-th export of a sender (a new session every 12 exports) as the person it names, posted. Of
  * all exports (counted by n), every 12th is a metrics batch and every 50th is posted twice, as an
- * exporter's retry would.
+ * exporter's retry would. Its request ids are random too, as the Messages API's are.
  */
 async function exportOnce(person, sender, k, n, metricsOffsetMs, start) {
   const c = sender;
-  const session = 'bench-' + run + '-' + c + '-' + Math.floor(k / 12);
+  const session = sessionId(run + '-' + c + '-' + Math.floor(k / 12));
   const isMetrics = n % 12 === 5;
   let body;
   if (isMetrics) {
@@ -206,7 +218,7 @@ async function exportOnce(person, sender, k, n, metricsOffsetMs, start) {
   } else {
     const nano = BigInt(Date.now()) * 1000000n;
     body = logs.replaceAll('__EMAIL__', person).replaceAll('__SESSION__', session)
-      .replaceAll('__REQ__', 'bench-' + run + '-' + c + '-' + k + '-')
+      .replaceAll('__REQ__', 'req_' + randomBytes(12).toString('hex') + '-')
       .replaceAll('__NANO__', String(nano)).replaceAll('__ISO__', new Date().toISOString());
   }
   const signal = isMetrics ? 'metrics' : 'logs';
@@ -634,7 +646,7 @@ export async function measureOtlp(options: {
 
   const storedOf = async (runId: string) => {
     const [requests] = await knex('session_requests')
-      .where('session_id', 'like', `bench-${runId}-%`)
+      .where('session_id', 'like', `%-bench-${runId}`)
       .count({ n: '*' })
       .sum({
         input: 'input_tokens',
@@ -646,7 +658,7 @@ export async function measureOtlp(options: {
   };
   const requests = await storedOf(run);
   const [lines] = await knex('session_metric_points')
-    .where('session_id', 'like', `bench-${run}-%`)
+    .where('session_id', 'like', `%-bench-${run}`)
     .where('measure', 'lines_added')
     .sum({ n: 'delta' });
 
