@@ -111,6 +111,20 @@ describe(`migration ${MIGRATION}`, () => {
       await knex.destroy();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'goes up when an index was dropped by hand already, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrateUpToBefore(knex, MIGRATION);
+      await knex.schema.alterTable('session_requests', table => {
+        table.dropIndex(['session_id'], 'session_requests_session_idx');
+      });
+      await migrateStore(knex);
+      expect(await secondaryIndexes(knex)).toEqual([]);
+      await knex.destroy();
+    },
+  );
 });
 
 const entities: Entity[] = capturedSessions.map(session => ({
