@@ -10,7 +10,7 @@
  *
  * At 5,000 engineers and a year (the benchmark's full-scale SQLite file) they took 73 MB. Storing
  * 32 requests of 32 sessions per transaction into a copy of that file wrote 120 pages to the
- * write-ahead log per commit with them and 43 without (1.37-1.61 ms against 0.55 ms a commit). In
+ * write-ahead log per commit with them and 43 without (1.37-1.61 ms against 0.55-0.56 ms a commit). In
  * the OTLP benchmark's closed loops (nine pairs, the indexes dropped by hand) the throughput was
  * within the runs' variation: an export's requests are of one session and person, so they fall on
  * a few places of these indexes. The benchmark's process wrote 54,300 and 58,200 bytes per stored

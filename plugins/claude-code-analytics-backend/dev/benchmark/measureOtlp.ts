@@ -191,10 +191,10 @@ function send(signal, body, start) {
 }
 
 /**
- * A session id as Claude Code's (a random UUID), the same for the same seed, ending with the run's
- * mark so that the run's rows can be counted: random, not in the order the clients send, as a
- * fleet's are, so that the keys they are stored under are written at random places, as in a real
- * fleet's (ids of a run, a client and a counter put each client's rows together).
+ * A session id shaped as Claude Code's (a UUID), the same for the same seed and random otherwise:
+ * its rows are stored at random places of the keys that hold session ids, as a real fleet's are
+ * (ids made of a run, a client and a counter put each client's rows together). It ends with the
+ * run's mark, by which the run's rows are counted.
  */
 function sessionId(seed) {
   const h = createHash('sha1').update(seed).digest('hex');
