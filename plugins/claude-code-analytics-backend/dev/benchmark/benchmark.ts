@@ -21,6 +21,7 @@
  */
 /* eslint-disable no-console */
 import {
+  resolvePackagePath,
   SchedulerService,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
@@ -928,6 +929,22 @@ async function measureScheduledMoves(
   }
 }
 
+/**
+ * Where the plugin found its migrations: through the package's path, which from a second checkout
+ * whose node_modules are another's leads to that other checkout's, so that a run of older code
+ * there would measure the newer schema.
+ */
+function migrationsNote(): string {
+  const found = resolvePackagePath(
+    'backstage-plugin-claude-code-analytics-backend',
+    'migrations',
+  );
+  const own = path.resolve(__dirname, '../../migrations');
+  return fs.realpathSync(found) === fs.realpathSync(own)
+    ? found
+    : `${found}, NOT this checkout's (${own}): the schema is that checkout's`;
+}
+
 function printReport(
   options: Options,
   org: DemoOrg,
@@ -951,6 +968,7 @@ function printReport(
       .map(l => l.toFixed(1))
       .join(' ')}`,
   );
+  console.log(`Migrations: ${migrationsNote()}`);
   for (const result of results) {
     console.log();
     console.log(`## ${result.database}`);
