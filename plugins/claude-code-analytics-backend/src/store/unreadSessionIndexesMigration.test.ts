@@ -8,6 +8,7 @@ import {
   storeMigrations,
 } from '../__testUtils__/migrateUpToBefore';
 import { queriesDuring } from '../__testUtils__/queriesDuring';
+import { secondaryIndexes } from '../__testUtils__/secondaryIndexes';
 import { startAnalyticsBackend } from '../__testUtils__/startAnalyticsBackend';
 import {
   capturedSessions,
@@ -15,7 +16,6 @@ import {
   readOtlpFixture,
 } from '../sources/otlp/__testUtils__/otlpFixtures';
 import { settleRollups } from '../sources/otlp/__testUtils__/settleRollups';
-import { isPostgres } from './isPostgres';
 import { migrateStore } from './migrateStore';
 
 jest.setTimeout(120_000);
@@ -28,22 +28,6 @@ const DROPPED = [
   'session_requests_identity_idx',
   'session_requests_session_idx',
 ];
-
-/** The session tables' indexes other than their primary keys, by name. */
-async function secondaryIndexes(knex: Knex): Promise<string[]> {
-  const rows: Array<{ name: string }> = isPostgres(knex)
-    ? await knex('pg_indexes')
-        .select('indexname as name')
-        .whereIn('tablename', TABLES)
-        .whereNot('indexname', 'like', '%\\_pkey')
-    : await knex('sqlite_master')
-        .select('name')
-        .where('type', 'index')
-        .whereIn('tbl_name', TABLES)
-        // SQLite's own indexes of primary keys have no SQL.
-        .whereNotNull('sql');
-  return rows.map(row => row.name).sort();
-}
 
 /** Every row of the session tables, by table, in a stable order. */
 async function sessionRows(knex: Knex) {
@@ -65,7 +49,7 @@ describe(`migration ${MIGRATION}`, () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await migrateUpToBefore(knex, MIGRATION);
-      expect(await secondaryIndexes(knex)).toEqual(DROPPED);
+      expect(await secondaryIndexes(knex, TABLES)).toEqual(DROPPED);
       const key = {
         session_id: 's-1',
         identity: 'ada@example.com',
@@ -102,11 +86,11 @@ describe(`migration ${MIGRATION}`, () => {
       const before = await sessionRows(knex);
 
       await migrateStore(knex);
-      expect(await secondaryIndexes(knex)).toEqual([]);
+      expect(await secondaryIndexes(knex, TABLES)).toEqual([]);
       expect(await sessionRows(knex)).toEqual(before);
 
       await knex.migrate.down({ ...storeMigrations, name: MIGRATION });
-      expect(await secondaryIndexes(knex)).toEqual(DROPPED);
+      expect(await secondaryIndexes(knex, TABLES)).toEqual(DROPPED);
       expect(await sessionRows(knex)).toEqual(before);
       await knex.destroy();
     },
@@ -121,7 +105,7 @@ describe(`migration ${MIGRATION}`, () => {
         table.dropIndex(['session_id'], 'session_requests_session_idx');
       });
       await migrateStore(knex);
-      expect(await secondaryIndexes(knex)).toEqual([]);
+      expect(await secondaryIndexes(knex, TABLES)).toEqual([]);
       await knex.destroy();
     },
   );

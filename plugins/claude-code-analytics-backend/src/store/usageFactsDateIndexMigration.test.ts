@@ -7,11 +7,8 @@ import {
   migrateUpToBefore,
   storeMigrations,
 } from '../__testUtils__/migrateUpToBefore';
-import {
-  ENTITY_SUMS,
-  ENTITY_TABLES,
-  entitySums,
-} from '../rollups/entitySums';
+import { secondaryIndexes } from '../__testUtils__/secondaryIndexes';
+import { ENTITY_SUMS, ENTITY_TABLES, entitySums } from '../rollups/entitySums';
 import { isPostgres } from './isPostgres';
 import { migrateStore } from './migrateStore';
 
@@ -29,17 +26,9 @@ const SUMMED = {
 
 /** The facts tables' indexes by day, by name. */
 async function dateIndexes(knex: Knex): Promise<string[]> {
-  const rows: Array<{ name: string }> = isPostgres(knex)
-    ? await knex('pg_indexes')
-        .select('indexname as name')
-        .whereIn('tablename', FACT_TABLES)
-        .where('indexname', 'like', '%\\_date\\_idx')
-    : await knex('sqlite_master')
-        .select('name')
-        .where('type', 'index')
-        .whereIn('tbl_name', FACT_TABLES)
-        .where('name', 'like', '%_date_idx');
-  return rows.map(row => row.name).sort();
+  return (await secondaryIndexes(knex, FACT_TABLES)).filter(name =>
+    name.endsWith('_date_idx'),
+  );
 }
 
 /** The plan's nodes that read `table`, by their kind ('Seq Scan', 'Index Scan', ...). */
